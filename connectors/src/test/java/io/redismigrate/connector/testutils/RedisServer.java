@@ -1,0 +1,170 @@
+package io.redismigrate.connector.testutils;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A real redis-server process on a free loopback port, for tests. Started with debug commands enabled, no
+ * persistence and {@code repl-diskless-sync-delay 0}; extra config arguments are passed as given.
+ */
+public final class RedisServer implements AutoCloseable {
+    private final int port;
+    private final Path dir;
+    private final Process process;
+    private final List<String> args;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+    private StatefulRedisConnection<byte[], byte[]> binary;
+
+    private RedisServer(int port, Path dir, Process process, List<String> args) {
+        this.port = port;
+        this.dir = dir;
+        this.process = process;
+        this.args = args;
+    }
+
+    public static RedisServer start(String... extraArgs) throws IOException {
+        Path dir = Files.createTempDirectory("redis-migrate-test");
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            List<String> cmd = new ArrayList<>(List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--enable-debug-command", "yes",
+                    "--repl-diskless-sync-delay", "0", "--daemonize", "no", "--protected-mode", "no"));
+            cmd.addAll(Arrays.asList(extraArgs));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
+            if (waitForPort(port, p)) {
+                return new RedisServer(port, dir, p, cmd);
+            }
+            p.destroyForcibly();
+            last = new IOException("redis-server did not start on port " + port + ": "
+                    + Files.readString(dir.resolve("redis-" + port + ".log")));
+        }
+        throw last;
+    }
+
+    /** Path of redis-server: $REDIS_SERVER, else from PATH. */
+    public static String executable() {
+        String env = System.getenv("REDIS_SERVER");
+        return env != null ? env : "redis-server";
+    }
+
+    /** Major.minor version of the redis-server binary, for example 7.0. */
+    public static double version() {
+        try {
+            Process p = new ProcessBuilder(executable(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            int i = out.indexOf("v=");
+            String[] parts = out.substring(i + 2).split("[. ]");
+            return Double.parseDouble(parts[0] + "." + parts[1]);
+        } catch (IOException e) {
+            throw new IllegalStateException("redis-server not found: " + e.getMessage());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = s.getLocalPort();
+                if (port != 6379) return port;
+            }
+        }
+    }
+
+    private static boolean waitForPort(int port, Process p) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!p.isAlive()) return false;
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                try { Thread.sleep(20); } catch (InterruptedException ie) { Thread.currentThread().interrupt(); return false; }
+            }
+        }
+        return false;
+    }
+
+    public int port() { return port; }
+    public Path dir() { return dir; }
+
+    public String uri() { return "redis://127.0.0.1:" + port; }
+
+    /** URI with credentials, e.g. {@code uri("alice", "secret")} or {@code uri(null, "secret")}. */
+    public String uri(String user, String password) {
+        return "redis://" + (user == null ? "" : user) + ":" + password + "@127.0.0.1:" + port;
+    }
+
+    public RedisCommands<String, String> sync() {
+        if (connection == null) connection = client().connect();
+        return connection.sync();
+    }
+
+    public RedisCommands<byte[], byte[]> binary() {
+        if (binary == null) binary = client().connect(ByteArrayCodec.INSTANCE);
+        return binary.sync();
+    }
+
+    private RedisClient client() {
+        if (client == null) {
+            client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(port)
+                    .withTimeout(Duration.ofSeconds(60)).build());
+        }
+        return client;
+    }
+
+    /** Runs any command through the string connection; the reply is returned as Lettuce's nested list form. */
+    public java.util.List<Object> call(String... args) {
+        io.lettuce.core.protocol.CommandArgs<String, String> a =
+                new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8);
+        for (int i = 1; i < args.length; i++) a.add(args[i]);
+        return sync().dispatch(new GenericType(args[0]),
+                new io.lettuce.core.output.NestedMultiOutput<>(io.lettuce.core.codec.StringCodec.UTF8), a);
+    }
+
+    public String digest() {
+        return String.valueOf(call("DEBUG", "DIGEST").get(0));
+    }
+
+    /** Stops the process (SIGKILL) and removes its directory. */
+    @Override
+    public void close() {
+        if (connection != null) connection.close();
+        if (binary != null) binary.close();
+        if (client != null) client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    private static final class GenericType implements io.lettuce.core.protocol.ProtocolKeyword {
+        private final byte[] bytes;
+        GenericType(String name) { this.bytes = name.getBytes(); }
+        @Override public byte[] getBytes() { return bytes; }
+        @Override public String toString() { return new String(bytes); }
+    }
+}

@@ -1,0 +1,1 @@
+package io.redismigrate.job; public class Main { public static void main(String[] a){} }
