@@ -1,0 +1,329 @@
+package io.redismigrate.connector.rdb;
+
+import io.redismigrate.connector.event.Printable;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import static io.redismigrate.connector.rdb.RdbConstants.*;
+
+/**
+ * Streaming RDB parser (versions 1–12). It walks the file once, never holding more than one value below the
+ * big-key threshold in memory:
+ * <ul>
+ *   <li>fast path: a value's bytes are captured while its structure is skipped, then handed out as a RESTORE
+ *       payload (type + value + version + CRC64) without decoding elements;</li>
+ *   <li>decoding path ({@link RdbValueDecoder}): a value bigger than the threshold, or of an encoding newer than
+ *       the destination reads, becomes chunked commands.</li>
+ * </ul>
+ * The CRC64 at the end is checked. Problems raise {@link RdbException} with one line naming the cause.
+ */
+public final class RdbParser {
+    private final RdbInput in;
+    private final RdbReader r;
+    private final RdbHandler handler;
+    private final RdbParserConfig config;
+    private int version;
+    private int db;
+    private byte[] currentKey;
+
+    private long keysRestored;
+    private long keysDecoded;
+    private long keysExpired;
+
+    public RdbParser(InputStream stream, RdbHandler handler, RdbParserConfig config) {
+        this.in = new RdbInput(stream);
+        this.r = new RdbReader(in);
+        this.handler = handler;
+        this.config = config;
+    }
+
+    public int version() { return version; }
+    public long keysRestored() { return keysRestored; }
+    public long keysDecoded() { return keysDecoded; }
+    public long keysExpired() { return keysExpired; }
+    /** Bytes of the RDB consumed so far. */
+    public long position() { return in.position(); }
+
+    /** Parses the whole RDB, up to and including its checksum. */
+    public void parse() throws IOException {
+        try {
+            readHeader();
+            handler.onHeader(version);
+            long expireAt = 0;
+            while (true) {
+                int type = in.readUnsignedByte();
+                switch (type) {
+                    case RDB_OPCODE_EOF:
+                        checkChecksum();
+                        handler.onEnd();
+                        return;
+                    case RDB_OPCODE_SELECTDB:
+                        db = r.readCount("database id");
+                        continue;
+                    case RDB_OPCODE_RESIZEDB:
+                        r.readLength();
+                        r.readLength();
+                        continue;
+                    case RDB_OPCODE_EXPIRETIME_MS:
+                        expireAt = r.readMillis();
+                        continue;
+                    case RDB_OPCODE_EXPIRETIME:
+                        expireAt = (in.readIntLE() & 0xffffffffL) * 1000L;
+                        continue;
+                    case RDB_OPCODE_IDLE:
+                        r.readLength();
+                        continue;
+                    case RDB_OPCODE_FREQ:
+                        in.readUnsignedByte();
+                        continue;
+                    case RDB_OPCODE_AUX:
+                        readAux();
+                        continue;
+                    case RDB_OPCODE_MODULE_AUX:
+                        skipModuleAux();
+                        continue;
+                    case RDB_OPCODE_FUNCTION2:
+                        handler.onFunction(r.readString());
+                        continue;
+                    case RDB_OPCODE_FUNCTION_PRE_GA:
+                        readPreGaFunction();
+                        continue;
+                    case RDB_OPCODE_SLOT_INFO:
+                        r.readLength();
+                        r.readLength();
+                        r.readLength();
+                        continue;
+                    default:
+                        readKeyValue(type, expireAt);
+                        expireAt = 0;
+                }
+            }
+        } catch (EOFException e) {
+            throw new RdbException("RDB truncated at byte " + in.position() + where() + ": the snapshot ended early");
+        } catch (RdbException e) {
+            if (e.getMessage().contains(" at byte ")) throw e;
+            throw new RdbException(e.getMessage() + " (at byte " + in.position() + where() + ")");
+        }
+    }
+
+    private String where() {
+        return currentKey == null ? "" : ", key '" + Printable.bytes(currentKey) + "' in db " + db;
+    }
+
+    private void readHeader() throws IOException {
+        byte[] magic = in.readBytes(9);
+        String head = new String(magic, StandardCharsets.ISO_8859_1);
+        if (head.startsWith("VALKEY")) {
+            throw new RdbException("unsupported RDB: the file is in Valkey's own format (magic '" + head.trim()
+                    + "'); this tool reads Redis RDB versions 1-" + MAX_SUPPORTED_VERSION);
+        }
+        if (!head.startsWith("REDIS")) {
+            throw new RdbException("not an RDB file: it does not start with 'REDIS' (starts with '"
+                    + Printable.bytes(java.util.Arrays.copyOf(magic, 5)) + "')");
+        }
+        try {
+            version = Integer.parseInt(head.substring(5));
+        } catch (NumberFormatException e) {
+            throw new RdbException("not an RDB file: bad version digits '" + Printable.bytes(java.util.Arrays.copyOfRange(magic, 5, 9)) + "'");
+        }
+        if (version < 1 || version > MAX_SUPPORTED_VERSION) {
+            throw new RdbException("unsupported RDB version " + version + ": this tool reads versions 1-" + MAX_SUPPORTED_VERSION
+                    + " (Redis up to 8.0); the source writes a newer format");
+        }
+    }
+
+    private void readAux() throws IOException {
+        byte[] key = r.readString();
+        byte[] value = r.readString();
+        handler.onAux(key, value);
+        String k = new String(key, StandardCharsets.ISO_8859_1);
+        if (k.equals("lua") || k.startsWith("__lua_script__")) handler.onScript(value);
+    }
+
+    private void checkChecksum() throws IOException {
+        if (version < 5) return;
+        long computed = in.crc();
+        long expected = in.readLongLE();
+        if (expected != 0 && expected != computed) {
+            throw new RdbException(String.format("RDB checksum mismatch: the file says %016x, its content gives %016x; "
+                    + "the snapshot is corrupt", expected, computed));
+        }
+    }
+
+    /** Redis 7.0 release candidates stored functions as name, engine, optional description, code. */
+    private void readPreGaFunction() throws IOException {
+        byte[] name = r.readString();
+        byte[] engine = r.readString();
+        if (r.readLength() != 0) r.readString();
+        byte[] code = r.readString();
+        byte[] header = ("#!" + new String(engine, StandardCharsets.UTF_8).toLowerCase() + " name="
+                + new String(name, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] full = new byte[header.length + code.length];
+        System.arraycopy(header, 0, full, 0, header.length);
+        System.arraycopy(code, 0, full, header.length, code.length);
+        handler.onFunction(full);
+    }
+
+    private void skipModuleAux() throws IOException {
+        r.readLength(); // module id
+        r.readLength(); // when opcode
+        r.readLength(); // when
+        skipModuleValueBody();
+    }
+
+    private void readKeyValue(int type, long expireAt) throws IOException {
+        if (type > MAX_SUPPORTED_TYPE || type == 8) {
+            String hint = type == 107 ? " (opcode 107 is Redis Enterprise's RAM_LRU: Enterprise-only RDB files are not supported)"
+                    : type == RDB_OPCODE_KEY_META ? " (opcode 243, per-key metadata of Redis 8.2+, is not supported)"
+                    : " (this tool reads value types 0-" + MAX_SUPPORTED_TYPE + " of Redis up to 8.0)";
+            throw new RdbException("unsupported RDB value type or opcode " + type + hint);
+        }
+        if (type == RDB_TYPE_MODULE_PRE_GA) {
+            throw new RdbException("unsupported RDB value type 6 (module value of Redis 4.0 release candidates)");
+        }
+        currentKey = null;
+        byte[] key = r.readString();
+        currentKey = key;
+        boolean expired = config.skipExpired() && expireAt != 0 && expireAt <= System.currentTimeMillis();
+        if (expired) {
+            skipValue(type);
+            keysExpired++;
+            return;
+        }
+        boolean module = type == RDB_TYPE_MODULE_2;
+        if (!module && minVersionForType(type) > config.targetRdbVersion()) {
+            decode(type, key, expireAt);
+            return;
+        }
+        in.startCapture(module ? Long.MAX_VALUE : config.bigKeyThreshold());
+        try {
+            String moduleType = skipValue(type);
+            in.stopCapture();
+            handler.onRestore(db, key, expireAt, payload(type), moduleType);
+            keysRestored++;
+        } catch (RdbInput.CaptureLimitExceeded tooBig) {
+            in.replayCapture();
+            decode(type, key, expireAt);
+        }
+    }
+
+    private void decode(int type, byte[] key, long expireAt) throws IOException {
+        new RdbValueDecoder(r, config, handler, db, key).decode(type, expireAt);
+        keysDecoded++;
+    }
+
+    /** type byte + captured value + 2-byte RDB version + CRC64, the format DUMP produces. */
+    private byte[] payload(int type) {
+        int n = in.capturedLength();
+        byte[] p = new byte[1 + n + 10];
+        p[0] = (byte) type;
+        System.arraycopy(in.captured(), 0, p, 1, n);
+        p[n + 1] = (byte) version;
+        p[n + 2] = (byte) (version >> 8);
+        long crc = Crc64.of(p, 0, n + 3);
+        for (int i = 0; i < 8; i++) p[n + 3 + i] = (byte) (crc >>> (8 * i));
+        return p;
+    }
+
+    /** Consumes one value without decoding its elements; returns the module type name for module values. */
+    private String skipValue(int type) throws IOException {
+        switch (type) {
+            case RDB_TYPE_STRING:
+            case RDB_TYPE_HASH_ZIPMAP: case RDB_TYPE_LIST_ZIPLIST: case RDB_TYPE_SET_INTSET:
+            case RDB_TYPE_ZSET_ZIPLIST: case RDB_TYPE_HASH_ZIPLIST: case RDB_TYPE_HASH_LISTPACK:
+            case RDB_TYPE_ZSET_LISTPACK: case RDB_TYPE_SET_LISTPACK: case RDB_TYPE_HASH_LISTPACK_EX_PRE_GA:
+                r.skipString();
+                return null;
+            case RDB_TYPE_HASH_LISTPACK_EX:
+                r.readMillis();
+                r.skipString();
+                return null;
+            case RDB_TYPE_LIST: case RDB_TYPE_SET: case RDB_TYPE_LIST_QUICKLIST:
+                for (long n = r.readLength(); n > 0; n--) r.skipString();
+                return null;
+            case RDB_TYPE_LIST_QUICKLIST_2:
+                for (long n = r.readLength(); n > 0; n--) {
+                    r.readLength(); // container
+                    r.skipString();
+                }
+                return null;
+            case RDB_TYPE_ZSET:
+                for (long n = r.readLength(); n > 0; n--) { r.skipString(); r.skipDoubleString(); }
+                return null;
+            case RDB_TYPE_ZSET_2:
+                for (long n = r.readLength(); n > 0; n--) { r.skipString(); in.skip(8); }
+                return null;
+            case RDB_TYPE_HASH:
+                for (long n = r.readLength(); n > 0; n--) { r.skipString(); r.skipString(); }
+                return null;
+            case RDB_TYPE_HASH_METADATA: case RDB_TYPE_HASH_METADATA_PRE_GA:
+                if (type == RDB_TYPE_HASH_METADATA) r.readMillis();
+                for (long n = r.readLength(); n > 0; n--) { r.readLength(); r.skipString(); r.skipString(); }
+                return null;
+            case RDB_TYPE_STREAM_LISTPACKS: case RDB_TYPE_STREAM_LISTPACKS_2: case RDB_TYPE_STREAM_LISTPACKS_3:
+                skipStream(type);
+                return null;
+            case RDB_TYPE_MODULE_2: {
+                long moduleId = r.readLength();
+                skipModuleValueBody();
+                return moduleTypeName(moduleId);
+            }
+            default:
+                throw new RdbException("unsupported RDB value type " + type);
+        }
+    }
+
+    private void skipStream(int type) throws IOException {
+        for (long n = r.readLength(); n > 0; n--) { r.skipString(); r.skipString(); }
+        r.readLength(); // length
+        r.readLength(); r.readLength(); // last id
+        if (type >= RDB_TYPE_STREAM_LISTPACKS_2) {
+            r.readLength(); r.readLength(); // first id
+            r.readLength(); r.readLength(); // max deleted id
+            r.readLength(); // entries added
+        }
+        for (long g = r.readLength(); g > 0; g--) {
+            r.skipString();
+            r.readLength(); r.readLength();
+            if (type >= RDB_TYPE_STREAM_LISTPACKS_2) r.readLength(); // entries read
+            for (long p = r.readLength(); p > 0; p--) { in.skip(16); in.skip(8); r.readLength(); }
+            for (long c = r.readLength(); c > 0; c--) {
+                r.skipString();
+                in.skip(8); // seen time
+                if (type >= RDB_TYPE_STREAM_LISTPACKS_3) in.skip(8); // active time
+                for (long p = r.readLength(); p > 0; p--) in.skip(16);
+            }
+        }
+    }
+
+    /** Module values of the "module2" format are a self-describing list of typed fields ending with EOF. */
+    private void skipModuleValueBody() throws IOException {
+        while (true) {
+            long op = r.readLength();
+            switch ((int) op) {
+                case RDB_MODULE_OPCODE_EOF: return;
+                case RDB_MODULE_OPCODE_SINT: case RDB_MODULE_OPCODE_UINT: r.readLength(); break;
+                case RDB_MODULE_OPCODE_FLOAT: in.skip(4); break;
+                case RDB_MODULE_OPCODE_DOUBLE: in.skip(8); break;
+                case RDB_MODULE_OPCODE_STRING: r.skipString(); break;
+                default: throw new RdbException("corrupt module value: unknown field opcode " + op);
+            }
+        }
+    }
+
+    private static final String MODULE_CHARSET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /** The 9-character module type name packed into the upper 54 bits of a module id (see module.c). */
+    static String moduleTypeName(long moduleId) {
+        char[] name = new char[9];
+        long id = moduleId >>> 10;
+        for (int j = 8; j >= 0; j--) {
+            name[j] = MODULE_CHARSET.charAt((int) (id & 63));
+            id >>>= 6;
+        }
+        return new String(name);
+    }
+}

@@ -1,0 +1,39 @@
+package io.redismigrate.connector.rdb;
+
+import java.io.Serializable;
+
+/**
+ * How the parser turns values into writes.
+ *
+ * @param bigKeyThreshold    serialized size above which a value goes through the decoding path (default 64 MiB)
+ * @param targetRdbVersion   the newest RDB version the destination reads; values of a newer encoding are decoded
+ *                           into commands ({@link Integer#MAX_VALUE} when unknown: always RESTORE)
+ * @param chunkElements      most elements per decoded command
+ * @param chunkBytes         most payload bytes per decoded command
+ * @param skipExpired        drop keys whose TTL passed before they were read
+ */
+public record RdbParserConfig(long bigKeyThreshold, int targetRdbVersion, int chunkElements, int chunkBytes,
+                              boolean skipExpired) implements Serializable {
+
+    public static final long DEFAULT_BIG_KEY_THRESHOLD = 64L << 20;
+
+    public static RdbParserConfig defaults() {
+        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true);
+    }
+
+    public RdbParserConfig withBigKeyThreshold(long v) {
+        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired);
+    }
+
+    public RdbParserConfig withTargetRdbVersion(int v) {
+        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired);
+    }
+
+    public RdbParserConfig withChunks(int elements, int bytes) {
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired);
+    }
+
+    public RdbParserConfig withSkipExpired(boolean v) {
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v);
+    }
+}
