@@ -32,10 +32,11 @@ public final class RedisEvent {
     private final byte[] payload;
     private final byte[][] args;
     private final String note;
+    private final boolean keyStart;
     private final int slot;
 
     private RedisEvent(Kind kind, String splitId, long offset, int db, byte[] key, long expireAtMs, byte[] payload,
-                       byte[][] args, String note) {
+                       byte[][] args, String note, boolean keyStart) {
         this.kind = kind;
         this.splitId = Objects.requireNonNull(splitId);
         this.offset = offset;
@@ -45,23 +46,44 @@ public final class RedisEvent {
         this.payload = payload;
         this.args = args;
         this.note = note;
+        this.keyStart = keyStart;
         this.slot = key == null ? NO_SLOT : Slots.slot(key);
     }
 
     /** A snapshot key as a RESTORE payload; {@code expireAtMs} 0 means no TTL; {@code note} names a module type. */
     public static RedisEvent restore(String splitId, long offset, int db, byte[] key, long expireAtMs, byte[] payload,
                                      String note) {
-        return new RedisEvent(Kind.RESTORE, splitId, offset, db, key, expireAtMs, payload, null, note);
+        return new RedisEvent(Kind.RESTORE, splitId, offset, db, key, expireAtMs, payload, null, note, true);
     }
 
     /** A command; {@code key} is the key it writes (null for keyless commands such as FUNCTION RESTORE). */
     public static RedisEvent command(String splitId, long offset, int db, byte[] key, byte[][] args) {
-        return new RedisEvent(Kind.COMMAND, splitId, offset, db, key, 0, null, args, null);
+        return new RedisEvent(Kind.COMMAND, splitId, offset, db, key, 0, null, args, null, false);
+    }
+
+    /** A command that begins writing a snapshot key on the decoding path (counted as one key in summaries). */
+    public static RedisEvent keyStartCommand(String splitId, long offset, int db, byte[] key, byte[][] args) {
+        return new RedisEvent(Kind.COMMAND, splitId, offset, db, key, 0, null, args, null, true);
     }
 
     static RedisEvent of(Kind kind, String splitId, long offset, int db, byte[] key, long expireAtMs, byte[] payload,
-                         byte[][] args, String note) {
-        return new RedisEvent(kind, splitId, offset, db, key, expireAtMs, payload, args, note);
+                         byte[][] args, String note, boolean keyStart) {
+        return new RedisEvent(kind, splitId, offset, db, key, expireAtMs, payload, args, note, keyStart);
+    }
+
+    /** A copy in another DB (for --db-map). */
+    public RedisEvent withDb(int newDb) {
+        return new RedisEvent(kind, splitId, offset, newDb, key, expireAtMs, payload, args, note, keyStart);
+    }
+
+    /** A RESTORE copy with another expiry (for --ttl-extend). */
+    public RedisEvent withExpireAt(long newExpireAtMs) {
+        return new RedisEvent(kind, splitId, offset, db, key, newExpireAtMs, payload, args, note, keyStart);
+    }
+
+    /** A COMMAND copy with other arguments. */
+    public RedisEvent withArgs(byte[][] newArgs) {
+        return new RedisEvent(kind, splitId, offset, db, key, expireAtMs, payload, newArgs, note, keyStart);
     }
 
     public Kind kind() { return kind; }
@@ -89,6 +111,9 @@ public final class RedisEvent {
     /** Context for error messages (the module type of a module value), or null. */
     public String note() { return note; }
 
+    /** Whether this event starts a snapshot key (a RESTORE, or the first command of a decoded key). */
+    public boolean keyStart() { return keyStart; }
+
     /** Cluster hash slot of the key, or {@link #NO_SLOT}. */
     public int slot() { return slot; }
 
@@ -115,7 +140,7 @@ public final class RedisEvent {
         RedisEvent e = (RedisEvent) o;
         return kind == e.kind && offset == e.offset && db == e.db && expireAtMs == e.expireAtMs
                 && splitId.equals(e.splitId) && Arrays.equals(key, e.key) && Arrays.equals(payload, e.payload)
-                && Arrays.deepEquals(args, e.args) && Objects.equals(note, e.note);
+                && Arrays.deepEquals(args, e.args) && Objects.equals(note, e.note) && keyStart == e.keyStart;
     }
 
     @Override

@@ -21,7 +21,7 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
 
     @Override
     public void serialize(RedisEvent e, DataOutputView out) throws IOException {
-        out.writeByte(e.kind().ordinal());
+        out.writeByte(e.kind().ordinal() | (e.keyStart() ? 0x80 : 0));
         out.writeUTF(e.splitId());
         out.writeLong(e.offset());
         out.writeInt(e.db());
@@ -40,7 +40,9 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
 
     @Override
     public RedisEvent deserialize(DataInputView in) throws IOException {
-        RedisEvent.Kind kind = RedisEvent.Kind.values()[in.readByte()];
+        int head = in.readByte();
+        RedisEvent.Kind kind = RedisEvent.Kind.values()[head & 0x7f];
+        boolean keyStart = (head & 0x80) != 0;
         String splitId = in.readUTF();
         long offset = in.readLong();
         int db = in.readInt();
@@ -56,7 +58,7 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
             for (int i = 0; i < args.length; i++) args[i] = readBytes(in);
         }
         String note = in.readBoolean() ? in.readUTF() : null;
-        return RedisEvent.of(kind, splitId, offset, db, key, expireAt, payload, args, note);
+        return RedisEvent.of(kind, splitId, offset, db, key, expireAt, payload, args, note, keyStart);
     }
 
     @Override

@@ -16,8 +16,11 @@ public interface RdbHandler {
      */
     void onRestore(int db, byte[] key, long expireAtMs, byte[] payload, String moduleType) throws IOException;
 
-    /** One command of a key written on the decoding path (a key yields several, in order). */
-    void onCommand(int db, byte[] key, byte[][] args) throws IOException;
+    /**
+     * One command of a key written on the decoding path (a key yields several, in order); {@code keyStart} is true
+     * for the first command of each key.
+     */
+    void onCommand(int db, byte[] key, byte[][] args, boolean keyStart) throws IOException;
 
     /** A function library (its source, as FUNCTION LOAD takes it) or, for {@code lua} aux fields, a script. */
     default void onFunction(byte[] code) throws IOException {}

@@ -236,7 +236,7 @@ final class RdbValueDecoder {
             xdel.add(b("XDEL"));
             xdel.add(key);
             xdel.addAll(deletedIds.subList(i, Math.min(deletedIds.size(), i + 512)));
-            out.onCommand(db, key, xdel.toArray(new byte[0][]));
+            send(xdel.toArray(new byte[0][]));
         }
         if (!deletedIds.isEmpty()) emit(setId);
     }
@@ -270,7 +270,7 @@ final class RdbValueDecoder {
                 for (int i = 0; i < fields; i++) { xadd.add(lp.next()); xadd.add(lp.next()); }
             }
             lp.next(); // lp-count
-            out.onCommand(db, key, xadd.toArray(new byte[0][]));
+            send(xadd.toArray(new byte[0][]));
             streamHasEntries = true;
             if (isDeleted) deletedIds.add(xadd.get(2));
         }
@@ -318,14 +318,14 @@ final class RdbValueDecoder {
         c[0] = cmd;
         c[1] = key;
         for (int i = 0; i < args.size(); i++) c[i + 2] = args.get(i);
-        out.onCommand(db, key, c);
+        send(c);
         args.clear();
         chunkElements = 0;
         chunkBytes = 0;
     }
 
     private void emit(byte[]... command) throws IOException {
-        out.onCommand(db, key, command);
+        send(command);
     }
 
     private static byte[] b(String s) {

@@ -40,7 +40,7 @@ public final class EventApplier implements RdbHandler, AutoCloseable {
     }
 
     @Override
-    public void onCommand(int d, byte[] key, byte[][] args) throws IOException {
+    public void onCommand(int d, byte[] key, byte[][] args, boolean keyStart) throws IOException {
         select(d);
         commands++;
         check(conn.call(args), new String(args[0]) + " " + new String(key, StandardCharsets.UTF_8));

@@ -1,0 +1,28 @@
+package io.redismigrate.connector.source;
+
+import io.redismigrate.connector.rdb.RdbParserConfig;
+import io.redismigrate.connector.replication.ReplicationConfig;
+import io.redismigrate.connector.resp.RedisEndpoint;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Settings of {@link RedisSource}.
+ *
+ * @param nodes         source nodes to read, one split each (a standalone source has one)
+ * @param mode          snapshot only, snapshot + stream, or stream only
+ * @param parser        how snapshot values become writes
+ * @param replication   replication client settings (spool, timeouts)
+ * @param queueBytes    most bytes of parsed events buffered per split before the parser waits
+ */
+public record RedisSourceConfig(List<RedisEndpoint> nodes, SyncMode mode, RdbParserConfig parser,
+                                ReplicationConfig replication, long queueBytes) implements Serializable {
+
+    public static final long DEFAULT_QUEUE_BYTES = 128L << 20;
+
+    public RedisSourceConfig {
+        nodes = List.copyOf(nodes);
+        if (nodes.isEmpty()) throw new IllegalArgumentException("no source node");
+    }
+}

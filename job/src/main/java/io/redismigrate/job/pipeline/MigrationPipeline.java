@@ -1,0 +1,65 @@
+package io.redismigrate.job.pipeline;
+
+import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.event.RedisEventTypeInfo;
+import io.redismigrate.connector.rdb.RdbParserConfig;
+import io.redismigrate.connector.replication.ReplicationConfig;
+import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.sink.RedisSink;
+import io.redismigrate.connector.sink.RedisSinkConfig;
+import io.redismigrate.connector.source.RedisSource;
+import io.redismigrate.connector.source.RedisSourceConfig;
+import io.redismigrate.connector.source.SyncMode;
+import io.redismigrate.job.MigrationOptions;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.List;
+
+/**
+ * Builds the job graph: RedisSource (one split per source node) → {@link EventScope} → keyBy(slot) →
+ * RedisSink. With a single sink subtask the stages are chained and events are not serialized at all; order per
+ * key holds either way (one split → one reader; keyBy keeps order per channel).
+ */
+public final class MigrationPipeline {
+    private MigrationPipeline() {}
+
+    /**
+     * @param targetRdbVersion newest RDB version the destination reads (values of newer encodings are decoded)
+     * @param targetSupportsAbsTtl whether the destination knows RESTORE … ABSTTL (Redis ≥ 5)
+     */
+    public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
+                             boolean targetSupportsAbsTtl) {
+        List<RedisEndpoint> nodes = List.of(o.source());
+        ReplicationConfig replication = ReplicationConfig.defaults();
+        if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
+        RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
+                .withTargetRdbVersion(targetRdbVersion);
+        RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
+                RedisSourceConfig.DEFAULT_QUEUE_BYTES);
+
+        int sourceParallelism = Math.max(1, Math.min(o.parallelism(), nodes.size()));
+        DataStream<RedisEvent> events = env
+                .fromSource(new RedisSource(sourceConfig), WatermarkStrategy.noWatermarks(), "redis-source")
+                .setParallelism(sourceParallelism)
+                .flatMap(new EventScope(o)).returns(RedisEventTypeInfo.INSTANCE).name("scope")
+                .setParallelism(sourceParallelism);
+
+        RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl);
+        RedisSink sink = new RedisSink(sinkConfig);
+        if (o.parallelism() == 1 && sourceParallelism == 1) {
+            events.sinkTo(sink).name("redis-sink").setParallelism(1);
+        } else {
+            events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(o.parallelism());
+        }
+    }
+
+    static SyncMode mode(MigrationOptions o) {
+        switch (o.mode()) {
+            case FULL: return SyncMode.FULL;
+            case INCREMENTAL: return SyncMode.INCREMENTAL;
+            default: return SyncMode.FULL_INCREMENTAL;
+        }
+    }
+}
