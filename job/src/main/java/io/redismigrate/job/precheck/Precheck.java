@@ -138,8 +138,8 @@ public final class Precheck {
     }
 
     private static String credentials(RedisEndpoint e) {
-        if (e.password() == null) return "no password";
-        return e.user() == null ? "password accepted" : "user '" + e.user() + "' accepted";
+        if (e.password() == null) return "connected without a password";
+        return e.user() == null ? "connected with a password" : "connected as user '" + e.user() + "'";
     }
 
     private CheckResult sourceVersion(Node src) {
