@@ -1,1 +1,131 @@
-package io.redismigrate.job; public class Main { public static void main(String[] a){} }
+package io.redismigrate.job;
+
+import io.redismigrate.connector.resp.RedisAccessException;
+import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.job.precheck.Precheck;
+import io.redismigrate.job.precheck.PrecheckFailedException;
+import io.redismigrate.job.verify.Verifier;
+
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Entry point of {@code bin/redis-migrate} and of the job jar ({@code flink run redis-migrate-job.jar run …}).
+ * Parses the options, runs the subcommand and turns expected failures into one line on stderr and an exit code:
+ * 0 success, 1 job failure (or differences found by verify), 2 usage error, 3 precheck or connection failure.
+ * With {@code REDIS_MIGRATE_DEBUG=1} the full stack trace follows the line.
+ */
+public final class Main {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_PRECHECK = 3;
+
+    static final String PROGRAM = "redis-migrate";
+
+    /**
+     * Subcommand → implementation. {@code run} goes to {@code io.redismigrate.job.MigrationJob.run(MigrationOptions)}
+     * through reflection while that class is not part of the build; once it is, replace the entry with
+     * {@code COMMANDS.put(MigrationOptions.RUN, (o, out, err) -> MigrationJob.run(o));}.
+     */
+    static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put(MigrationOptions.RUN, Main::runMigrationJob);
+        COMMANDS.put(MigrationOptions.PRECHECK, Precheck::execute);
+        COMMANDS.put(MigrationOptions.VERIFY, Verifier::execute);
+    }
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = execute(args, System.out, System.err);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Everything {@link #main} does except exiting the JVM; returns the exit code. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        return execute(args, out, err, "1".equals(System.getenv("REDIS_MIGRATE_DEBUG")));
+    }
+
+    static int execute(String[] args, PrintStream out, PrintStream err, boolean debug) {
+        if (args.length == 0) {
+            err.print(MigrationOptions.usage());
+            return EXIT_USAGE;
+        }
+        try {
+            MigrationOptions options = MigrationOptions.parse(args);
+            if (options.help()) {
+                out.print(MigrationOptions.usage());
+                return EXIT_OK;
+            }
+            Command command = COMMANDS.get(options.subcommand());
+            return command.execute(options, out, err);
+        } catch (Throwable t) {
+            return report(t, err, debug);
+        }
+    }
+
+    /** Prints one line for {@code t} (and the stack trace when debugging) and returns its exit code. */
+    static int report(Throwable t, PrintStream err, boolean debug) {
+        int code;
+        String message;
+        Throwable expected = find(t, UsageException.class, RedisAccessException.class, PrecheckFailedException.class);
+        if (expected instanceof UsageException) {
+            code = EXIT_USAGE;
+            message = expected.getMessage() + " (see " + PROGRAM + " --help)";
+        } else if (expected != null) {
+            code = EXIT_PRECHECK;
+            message = expected.getMessage();
+        } else {
+            code = EXIT_FAILURE;
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            String m = root.getMessage();
+            message = (m == null || m.isBlank()) ? root.getClass().getName() : m;
+            message = "failed: " + message;
+        }
+        err.println(PROGRAM + ": " + oneLine(message));
+        if (debug) t.printStackTrace(err);
+        return code;
+    }
+
+    @SafeVarargs
+    private static Throwable find(Throwable t, Class<? extends Throwable>... types) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(c)) return c;
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(String s) {
+        return RedisEndpoint.redact(s.replaceAll("\\s*[\r\n]+\\s*", " ").trim());
+    }
+
+    /** {@code run}: calls {@code MigrationJob.run(MigrationOptions)} when the class is on the class path. */
+    private static int runMigrationJob(MigrationOptions options, PrintStream out, PrintStream err) throws Exception {
+        Class<?> job;
+        try {
+            job = Class.forName("io.redismigrate.job.MigrationJob");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the run command is not part of this build yet (io.redismigrate.job.MigrationJob is missing)");
+        }
+        Method run = job.getMethod("run", MigrationOptions.class);
+        try {
+            Object result = run.invoke(null, options);
+            return result instanceof Integer ? (Integer) result : EXIT_OK;
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception) throw (Exception) cause;
+            if (cause instanceof Error) throw (Error) cause;
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package io.redismigrate.job.precheck;
+
+import io.redismigrate.connector.resp.RedisAccessException;
+import io.redismigrate.connector.resp.RedisConnection;
+import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.resp.RedisVersions;
+import io.redismigrate.connector.resp.RespError;
+import io.redismigrate.connector.resp.RespReader;
+import io.redismigrate.job.Keyspace;
+import io.redismigrate.job.MigrationOptions;
+import io.redismigrate.job.Sizes;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Checks that a migration can start: both nodes reachable with the given credentials, versions and RDB formats,
+ * permissions, topology, memory and whether the target DBs in scope are empty. An unreachable node or a refused
+ * password is not a row but a {@link RedisAccessException} (fail fast, exit 3).
+ *
+ * <p>Used by the {@code precheck} subcommand ({@link #execute}) and at the start of {@code run}
+ * ({@link #ensurePassed}).
+ */
+public final class Precheck {
+    private static final int TIMEOUT_MS = RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS;
+
+    private final MigrationOptions options;
+
+    public Precheck(MigrationOptions options) {
+        this.options = options;
+    }
+
+    /** {@code precheck} subcommand: prints the table; exit 0 without FAIL rows, else a one-line reason and exit 3. */
+    public static int execute(MigrationOptions options, PrintStream out, PrintStream err)
+            throws IOException, PrecheckFailedException {
+        List<CheckResult> results = new Precheck(options).runAll();
+        out.print(table(results));
+        CheckResult failed = firstFailure(results);
+        if (failed != null) throw failure(failed);
+        return 0;
+    }
+
+    /**
+     * Runs every check and throws for the first FAIL row; returns all rows (for logging) when none failed.
+     *
+     * @throws RedisAccessException when a node is unreachable or refuses the credentials
+     * @throws PrecheckFailedException naming the first failed check and its fix
+     */
+    public static List<CheckResult> ensurePassed(MigrationOptions options) throws IOException, PrecheckFailedException {
+        List<CheckResult> results = new Precheck(options).runAll();
+        CheckResult failed = firstFailure(results);
+        if (failed != null) throw failure(failed);
+        return results;
+    }
+
+    private static CheckResult firstFailure(List<CheckResult> results) {
+        for (CheckResult r : results) {
+            if (r.failed()) return r;
+        }
+        return null;
+    }
+
+    private static PrecheckFailedException failure(CheckResult r) {
+        return new PrecheckFailedException("precheck failed: " + r.check() + ": " + r.detail());
+    }
+
+    /** All checks, in table order. */
+    public List<CheckResult> runAll() throws IOException {
+        List<CheckResult> results = new ArrayList<>();
+        try (RedisConnection source = RedisConnection.open(options.source(), "source", TIMEOUT_MS);
+             RedisConnection target = RedisConnection.open(options.target(), "target", TIMEOUT_MS)) {
+            results.add(CheckResult.ok("source reachable", options.source() + ", " + credentials(options.source())));
+            Node src = Node.read(source);
+            results.add(CheckResult.ok("target reachable", options.target() + ", " + credentials(options.target())));
+            Node tgt = Node.read(target);
+
+            results.add(sourceVersion(src));
+            results.add(topology("source", src));
+            results.add(psyncPermission(source, src));
+            results.add(disklessDelay(source, src));
+            results.add(targetVersion(tgt));
+            results.add(topology("target", tgt));
+            results.add(targetWritable(tgt));
+            results.add(decodingPath(src, tgt));
+            results.add(memory(src, tgt));
+            results.addAll(scope(source, target));
+        }
+        return results;
+    }
+
+    /** What INFO says about one node. */
+    private static final class Node {
+        String version;
+        int rdb;
+        String role;
+        String mode;
+        boolean cluster;
+        String masterHost;
+        String masterPort;
+        long usedMemory;
+        long maxMemory;
+        String maxMemoryPolicy;
+
+        static Node read(RedisConnection c) throws IOException {
+            Node n = new Node();
+            Map<String, String> server = c.info("server");
+            n.version = server.getOrDefault("redis_version", "unknown");
+            n.mode = server.getOrDefault("redis_mode", "standalone");
+            n.rdb = RedisVersions.rdbVersion(n.version);
+            Map<String, String> repl = c.info("replication");
+            n.role = repl.getOrDefault("role", "master");
+            n.masterHost = repl.get("master_host");
+            n.masterPort = repl.get("master_port");
+            n.cluster = "1".equals(c.info("cluster").get("cluster_enabled")) || "cluster".equals(n.mode);
+            Map<String, String> memory = c.info("memory");
+            n.usedMemory = parseLong(memory.get("used_memory"));
+            n.maxMemory = parseLong(memory.get("maxmemory"));
+            n.maxMemoryPolicy = memory.getOrDefault("maxmemory_policy", "noeviction");
+            return n;
+        }
+
+        boolean replica() {
+            return "slave".equals(role) || "replica".equals(role);
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String credentials(RedisEndpoint e) {
+        if (e.password() == null) return "connected without a password";
+        return e.user() == null ? "connected with a password" : "connected as user '" + e.user() + "'";
+    }
+
+    private CheckResult sourceVersion(Node src) {
+        String check = "source version";
+        String detail = "redis " + src.version + ", role " + role(src) + ", RDB " + (src.rdb < 0 ? "unknown" : src.rdb);
+        if (src.rdb < 0) {
+            return CheckResult.fail(check, detail + "; Redis older than 2.4 (or an unknown server) cannot be migrated");
+        }
+        if (src.rdb > RedisVersions.MAX_SUPPORTED_RDB) {
+            return CheckResult.fail(check, detail + "; this build reads RDB up to " + RedisVersions.MAX_SUPPORTED_RDB
+                    + ", so it cannot read this source's snapshot yet");
+        }
+        return CheckResult.ok(check, detail);
+    }
+
+    private static String role(Node n) {
+        return n.replica() ? "replica of " + n.masterHost + ":" + n.masterPort : "master";
+    }
+
+    private CheckResult topology(String side, Node n) {
+        String check = side + " topology";
+        if ("sentinel".equals(n.mode)) {
+            return CheckResult.fail(check, "this is a Sentinel, not a data node; give the --" + side + " URI of the master");
+        }
+        if (n.cluster) {
+            return CheckResult.fail(check, side + " is a cluster node; cluster topologies are not supported yet (in progress),"
+                    + " only standalone nodes");
+        }
+        return CheckResult.ok(check, "standalone");
+    }
+
+    private CheckResult psyncPermission(RedisConnection c, Node src) throws IOException {
+        String check = "source PSYNC permission";
+        if (!RedisVersions.atLeast(src.version, 7, 0)) {
+            return CheckResult.skip(check, "ACL DRYRUN needs Redis 7 or newer; the permission is checked when the job starts");
+        }
+        String user = options.source().user() == null ? "default" : options.source().user();
+        String[][] probes = {{"PSYNC", "?", "-1"}, {"REPLCONF", "capa", "eof"}};
+        for (String[] probe : probes) {
+            String[] args = new String[probe.length + 3];
+            args[0] = "ACL";
+            args[1] = "DRYRUN";
+            args[2] = user;
+            System.arraycopy(probe, 0, args, 3, probe.length);
+            Object reply = c.call(args);
+            if (reply instanceof RespError) {
+                return CheckResult.skip(check, "cannot check (" + ((RespError) reply).code() + " on ACL DRYRUN);"
+                        + " the permission is checked when the job starts");
+            }
+            if (!"OK".equals(RespReader.text(reply))) {
+                return CheckResult.fail(check, "user '" + user + "' may not run " + probe[0] + " (" + RespReader.text(reply)
+                        + "); grant it with ACL SETUSER " + user + " +psync +replconf");
+            }
+        }
+        return CheckResult.ok(check, "user '" + user + "' may run PSYNC and REPLCONF");
+    }
+
+    private CheckResult disklessDelay(RedisConnection c, Node src) throws IOException {
+        String check = "source repl-diskless-sync-delay";
+        String diskless = Keyspace.config(c, "repl-diskless-sync");
+        String delay = Keyspace.config(c, "repl-diskless-sync-delay");
+        if (diskless == null || delay == null) {
+            return CheckResult.skip(check, "CONFIG GET refused; a diskless sync delay there adds that many seconds before the snapshot starts");
+        }
+        if (!"yes".equals(diskless)) {
+            return CheckResult.ok(check, "disk-based sync (repl-diskless-sync no): the snapshot is written to the source's disk first");
+        }
+        long seconds = parseLong(delay);
+        if (seconds > 0) {
+            return CheckResult.warn(check, seconds + " s: every full sync waits that long before starting;"
+                    + " CONFIG SET repl-diskless-sync-delay 0 on the source removes the wait");
+        }
+        return CheckResult.ok(check, "0 (diskless sync starts at once)");
+    }
+
+    private CheckResult targetVersion(Node tgt) {
+        String check = "target version";
+        String detail = "redis " + tgt.version + ", reads RDB up to " + (tgt.rdb < 0 ? "unknown" : tgt.rdb);
+        if (tgt.rdb < 0) {
+            return CheckResult.fail(check, detail + "; Redis older than 2.4 (or an unknown server) cannot be a target");
+        }
+        return CheckResult.ok(check, detail);
+    }
+
+    private CheckResult targetWritable(Node tgt) {
+        String check = "target writable";
+        if (tgt.replica()) {
+            return CheckResult.fail(check, "target is a " + role(tgt) + " and rejects writes; give the --target URI of its master");
+        }
+        return CheckResult.ok(check, "master");
+    }
+
+    private CheckResult decodingPath(Node src, Node tgt) {
+        String check = "decoding path";
+        if (src.rdb > 0 && tgt.rdb > 0 && src.rdb > tgt.rdb) {
+            return CheckResult.info(check, "needed: the source writes RDB " + src.rdb + ", the target reads up to RDB " + tgt.rdb
+                    + "; values are rewritten as commands (slower than RESTORE)");
+        }
+        return CheckResult.ok(check, "not needed: values pass through as RESTORE payloads");
+    }
+
+    private CheckResult memory(Node src, Node tgt) {
+        String check = "target memory";
+        if (tgt.maxMemory <= 0) {
+            return CheckResult.ok(check, "no maxmemory limit; the source uses " + Sizes.format(round(src.usedMemory)));
+        }
+        long free = tgt.maxMemory - tgt.usedMemory;
+        String detail = "maxmemory " + Sizes.format(round(tgt.maxMemory)) + ", " + Sizes.format(round(Math.max(free, 0)))
+                + " free; the source uses " + Sizes.format(round(src.usedMemory));
+        if (src.usedMemory > free) {
+            return CheckResult.warn(check, detail + "; the data may not fit: raise maxmemory on the target");
+        }
+        if (!"noeviction".equals(tgt.maxMemoryPolicy)) {
+            return CheckResult.warn(check, detail + "; maxmemory-policy " + tgt.maxMemoryPolicy
+                    + " may evict migrated keys: use noeviction on the target");
+        }
+        return CheckResult.ok(check, detail);
+    }
+
+    /** Rounds a byte count to whole KB for display. */
+    private static long round(long bytes) {
+        return bytes < 1024 ? bytes : (bytes + 512) / 1024 * 1024;
+    }
+
+    private List<CheckResult> scope(RedisConnection source, RedisConnection target) throws IOException {
+        List<CheckResult> results = new ArrayList<>();
+        int srcDatabases = Keyspace.databases(source);
+        int tgtDatabases = Keyspace.databases(target);
+        Map<Integer, Long> srcKeys = Keyspace.keyCounts(source);
+        Map<Integer, Long> tgtKeys = Keyspace.keyCounts(target);
+
+        // source DBs in scope: the listed ones, else every DB of the source
+        TreeSet<Integer> srcDbs = new TreeSet<>();
+        if (!options.dbs().isEmpty()) {
+            srcDbs.addAll(options.dbs());
+        } else {
+            int n = srcDatabases > 0 ? srcDatabases : 16;
+            for (int d = 0; d < n; d++) srcDbs.add(d);
+            srcDbs.addAll(srcKeys.keySet());
+        }
+        for (int d : srcDbs) {
+            if (srcDatabases > 0 && d >= srcDatabases) {
+                results.add(CheckResult.fail("source DBs in scope", "--db " + d + " does not exist: the source has "
+                        + srcDatabases + " databases (0-" + (srcDatabases - 1) + ")"));
+                return results;
+            }
+        }
+        long keys = 0;
+        List<String> parts = new ArrayList<>();
+        for (int d : srcDbs) {
+            Long n = srcKeys.get(d);
+            if (n != null) {
+                keys += n;
+                parts.add("db" + d + "=" + n);
+            }
+        }
+        String dbs = options.dbs().isEmpty() ? "all DBs" : "DBs " + options.dbs();
+        results.add(CheckResult.ok("source DBs in scope", dbs + ", " + keys + " keys"
+                + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")")
+                + (options.includePrefixes().isEmpty() && options.excludePrefixes().isEmpty() ? "" : " before prefix filters")));
+
+        Map<Integer, Integer> targets = new TreeMap<>(); // target DB -> source DB
+        for (int d : srcDbs) targets.put(options.targetDb(d), d);
+        for (int t : targets.keySet()) {
+            if (tgtDatabases > 0 && t >= tgtDatabases) {
+                results.add(CheckResult.fail("target DBs in scope", "source db" + targets.get(t) + " maps to target db" + t
+                        + ", but the target has " + tgtDatabases + " databases; fix --db-map or raise 'databases' on the target"));
+                return results;
+            }
+        }
+        boolean overwrite = options.conflict() == MigrationOptions.Conflict.OVERWRITE;
+        for (Map.Entry<Integer, Long> e : tgtKeys.entrySet()) {
+            if (!targets.containsKey(e.getKey())) continue;
+            String where = "target db" + e.getKey() + " holds " + e.getValue() + " keys";
+            if (overwrite) {
+                results.add(CheckResult.warn("target DBs in scope", where + "; keys that also exist on the source will be"
+                        + " overwritten (--conflict overwrite), the others stay"));
+            } else {
+                results.add(CheckResult.fail("target DBs in scope", where + "; empty it (FLUSHDB) or use --conflict overwrite"));
+            }
+        }
+        if (results.size() == 1) {
+            results.add(CheckResult.ok("target DBs in scope", "empty"));
+        }
+        return results;
+    }
+
+    /** The table as printed by {@code precheck}: check | result | detail, aligned. */
+    public static String table(List<CheckResult> results) {
+        int w = "check".length();
+        for (CheckResult r : results) w = Math.max(w, r.check().length());
+        StringBuilder sb = new StringBuilder();
+        String format = "%-" + w + "s | %-6s | %s%n";
+        sb.append(String.format(format, "check", "result", "detail"));
+        sb.append("-".repeat(w)).append("-+--------+-").append("-".repeat(40)).append(System.lineSeparator());
+        for (CheckResult r : results) sb.append(String.format(format, r.check(), r.status(), r.detail()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,182 @@
+package io.redismigrate.job.precheck;
+
+import io.redismigrate.connector.testutils.RedisServer;
+import io.redismigrate.job.MigrationOptions;
+import io.redismigrate.job.MainTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PrecheckTest {
+    private RedisServer source;
+    private RedisServer target;
+
+    @BeforeEach
+    void start() throws Exception {
+        source = RedisServer.start();
+        target = RedisServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (source != null) source.close();
+        if (target != null) target.close();
+    }
+
+    private static CheckResult row(List<CheckResult> results, String check) {
+        return results.stream().filter(r -> r.check().equals(check)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row '" + check + "' in " + results));
+    }
+
+    private static List<CheckResult> runAll(String... args) throws Exception {
+        return new Precheck(MigrationOptions.parse(args)).runAll();
+    }
+
+    @Test
+    void cleanPairPasses() throws Exception {
+        source.sync().set("a", "1");
+        source.sync().select(3);
+        source.sync().set("b", "2");
+        List<CheckResult> results = runAll("precheck", "--source", source.uri(), "--target", target.uri());
+        assertTrue(results.stream().noneMatch(CheckResult::failed), results.toString());
+        assertEquals(CheckResult.Status.OK, row(results, "source reachable").status());
+        assertTrue(row(results, "source version").detail().matches("redis \\d+\\.\\d+\\.\\d+, role master, RDB \\d+"),
+                row(results, "source version").detail());
+        assertEquals("standalone", row(results, "source topology").detail());
+        assertEquals(CheckResult.Status.OK, row(results, "source PSYNC permission").status());
+        assertEquals(CheckResult.Status.OK, row(results, "source repl-diskless-sync-delay").status()); // harness sets 0
+        assertTrue(row(results, "decoding path").detail().startsWith("not needed"));
+        assertEquals("all DBs, 2 keys (db0=1, db3=1)", row(results, "source DBs in scope").detail());
+        assertEquals("empty", row(results, "target DBs in scope").detail());
+
+        MainTest.Run r = MainTest.run("precheck", "--source", source.uri(), "--target", target.uri());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("check"), r.out());
+        assertTrue(r.out().contains("target writable"), r.out());
+        assertEquals("", r.err());
+        assertEquals(results.size(), Precheck.ensurePassed(MigrationOptions.parse("run", "--source", source.uri(),
+                "--target", target.uri())).size());
+    }
+
+    @Test
+    void nonEmptyTargetDbFailsUnlessOverwrite() throws Exception {
+        target.sync().select(2);
+        target.sync().set("x", "1");
+        target.sync().set("y", "1");
+        target.sync().select(9);
+        target.sync().set("out-of-scope", "1");
+
+        MainTest.Run r = MainTest.run("precheck", "--source", source.uri(), "--target", target.uri(), "--db", "2");
+        assertEquals(3, r.code());
+        r.assertOneLine();
+        assertEquals("redis-migrate: precheck failed: target DBs in scope: target db2 holds 2 keys; empty it (FLUSHDB)"
+                + " or use --conflict overwrite", r.err().trim());
+        assertTrue(r.out().contains("FAIL"), r.out());
+
+        // db9 is not in scope: --db 0 maps to db0 which is empty
+        assertEquals(0, MainTest.run("precheck", "--source", source.uri(), "--target", target.uri(), "--db", "0").code());
+        // db-map points source db0 at the non-empty target db2
+        assertEquals(3, MainTest.run("precheck", "--source", source.uri(), "--target", target.uri(), "--db", "0",
+                "--db-map", "0:2").code());
+
+        List<CheckResult> overwrite = runAll("precheck", "--source", source.uri(), "--target", target.uri(),
+                "--conflict", "overwrite");
+        assertTrue(overwrite.stream().noneMatch(CheckResult::failed), overwrite.toString());
+        assertEquals(2, overwrite.stream().filter(c -> c.check().equals("target DBs in scope")
+                && c.status() == CheckResult.Status.WARN).count(), overwrite.toString());
+
+        PrecheckFailedException e = assertThrows(PrecheckFailedException.class, () -> Precheck.ensurePassed(
+                MigrationOptions.parse("run", "--source", source.uri(), "--target", target.uri())));
+        assertTrue(e.getMessage().startsWith("precheck failed: target DBs in scope: target db2 holds 2 keys"), e.getMessage());
+    }
+
+    @Test
+    void userWithoutPsyncPermissionFails() throws Exception {
+        source.call("ACL", "SETUSER", "reader", "on", ">readerpw", "~*", "+@all", "-psync", "-sync");
+        List<CheckResult> results = runAll("precheck", "--source", source.uri("reader", "readerpw"), "--target", target.uri());
+        CheckResult psync = row(results, "source PSYNC permission");
+        assertEquals(CheckResult.Status.FAIL, psync.status(), psync.toString());
+        assertTrue(psync.detail().contains("user 'reader' may not run PSYNC") && psync.detail().contains("ACL SETUSER reader +psync"),
+                psync.detail());
+        assertFalse(results.toString().contains("readerpw"));
+    }
+
+    @Test
+    void userThatMayNotRunAclDryrunIsSkipped() throws Exception {
+        source.call("ACL", "SETUSER", "migrator", "on", ">pw", "~*", "+@all", "-acl");
+        CheckResult psync = row(runAll("precheck", "--source", source.uri("migrator", "pw"), "--target", target.uri()),
+                "source PSYNC permission");
+        assertEquals(CheckResult.Status.SKIP, psync.status(), psync.toString());
+    }
+
+    @Test
+    void disklessDelayWarns() throws Exception {
+        source.call("CONFIG", "SET", "repl-diskless-sync", "yes");
+        source.call("CONFIG", "SET", "repl-diskless-sync-delay", "5");
+        CheckResult delay = row(runAll("precheck", "--source", source.uri(), "--target", target.uri()),
+                "source repl-diskless-sync-delay");
+        assertEquals(CheckResult.Status.WARN, delay.status());
+        assertTrue(delay.detail().startsWith("5 s"), delay.detail());
+    }
+
+    @Test
+    void replicaTargetFails() throws Exception {
+        target.call("REPLICAOF", "127.0.0.1", String.valueOf(source.port()));
+        MainTest.Run r = MainTest.run("precheck", "--source", source.uri(), "--target", target.uri());
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("target writable: target is a replica of 127.0.0.1:" + source.port()), r.err());
+    }
+
+    @Test
+    void smallTargetMemoryWarns() throws Exception {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) big.append("0123456789");
+        for (int i = 0; i < 30; i++) source.sync().set("big" + i, big.toString()); // ~30 MB
+        target.call("CONFIG", "SET", "maxmemory", "20mb");
+        CheckResult memory = row(runAll("precheck", "--source", source.uri(), "--target", target.uri()), "target memory");
+        assertEquals(CheckResult.Status.WARN, memory.status(), memory.toString());
+        assertTrue(memory.detail().contains("maxmemory 20mb") && memory.detail().contains("may not fit"), memory.detail());
+
+        target.call("CONFIG", "SET", "maxmemory", "0");
+        assertEquals(CheckResult.Status.OK,
+                row(runAll("precheck", "--source", source.uri(), "--target", target.uri()), "target memory").status());
+    }
+
+    @Test
+    void clusterSourceFailsClearly() throws Exception {
+        try (RedisServer cluster = RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes-precheck.conf")) {
+            MainTest.Run r = MainTest.run("precheck", "--source", cluster.uri(), "--target", target.uri());
+            assertEquals(3, r.code());
+            r.assertOneLine();
+            assertTrue(r.err().contains("source topology: source is a cluster node; cluster topologies are not supported yet"),
+                    r.err());
+        }
+    }
+
+    @Test
+    void dbOutsideTheSourceFails() throws Exception {
+        MainTest.Run r = MainTest.run("precheck", "--source", source.uri(), "--target", target.uri(), "--db", "40");
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("--db 40 does not exist: the source has 16 databases"), r.err());
+
+        MainTest.Run m = MainTest.run("precheck", "--source", source.uri(), "--target", target.uri(), "--db", "1",
+                "--db-map", "1:20");
+        assertEquals(3, m.code());
+        assertTrue(m.err().contains("source db1 maps to target db20, but the target has 16 databases"), m.err());
+    }
+
+    @Test
+    void tableIsAligned() {
+        String t = Precheck.table(List.of(CheckResult.ok("a", "x"), CheckResult.fail("longer name", "y")));
+        List<Integer> bars = t.lines().filter(l -> !l.startsWith("-")).map(l -> l.indexOf('|')).collect(Collectors.toList());
+        assertEquals(1, bars.stream().distinct().count(), t);
+    }
+}
