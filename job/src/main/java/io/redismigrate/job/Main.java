@@ -7,8 +7,6 @@ import io.redismigrate.job.precheck.PrecheckFailedException;
 import io.redismigrate.job.verify.Verifier;
 
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,13 +26,13 @@ public final class Main {
 
     /**
      * Subcommand → implementation. {@code run} goes to {@code io.redismigrate.job.MigrationJob.run(MigrationOptions)}
-     * through reflection while that class is not part of the build; once it is, replace the entry with
+     * directly.
      * {@code COMMANDS.put(MigrationOptions.RUN, (o, out, err) -> MigrationJob.run(o));}.
      */
     static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        COMMANDS.put(MigrationOptions.RUN, Main::runMigrationJob);
+        COMMANDS.put(MigrationOptions.RUN, MigrationJob::run);
         COMMANDS.put(MigrationOptions.PRECHECK, Precheck::execute);
         COMMANDS.put(MigrationOptions.VERIFY, Verifier::execute);
     }
@@ -107,25 +105,5 @@ public final class Main {
 
     static String oneLine(String s) {
         return RedisEndpoint.redact(s.replaceAll("\\s*[\r\n]+\\s*", " ").trim());
-    }
-
-    /** {@code run}: calls {@code MigrationJob.run(MigrationOptions)} when the class is on the class path. */
-    private static int runMigrationJob(MigrationOptions options, PrintStream out, PrintStream err) throws Exception {
-        Class<?> job;
-        try {
-            job = Class.forName("io.redismigrate.job.MigrationJob");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the run command is not part of this build yet (io.redismigrate.job.MigrationJob is missing)");
-        }
-        Method run = job.getMethod("run", MigrationOptions.class);
-        try {
-            Object result = run.invoke(null, options);
-            return result instanceof Integer ? (Integer) result : EXIT_OK;
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception) throw (Exception) cause;
-            if (cause instanceof Error) throw (Error) cause;
-            throw e;
-        }
     }
 }
