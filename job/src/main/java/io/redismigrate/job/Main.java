@@ -24,11 +24,7 @@ public final class Main {
 
     static final String PROGRAM = "redis-migrate";
 
-    /**
-     * Subcommand → implementation. {@code run} goes to {@code io.redismigrate.job.MigrationJob.run(MigrationOptions)}
-     * directly.
-     * {@code COMMANDS.put(MigrationOptions.RUN, (o, out, err) -> MigrationJob.run(o));}.
-     */
+    /** Subcommand → implementation. */
     static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {

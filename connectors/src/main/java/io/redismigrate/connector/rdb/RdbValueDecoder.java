@@ -328,6 +328,13 @@ final class RdbValueDecoder {
         send(command);
     }
 
+    private boolean started;
+
+    private void send(byte[][] command) throws IOException {
+        out.onCommand(db, key, command, !started);
+        started = true;
+    }
+
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
