@@ -41,6 +41,15 @@ public final class RespWriter {
         bytesWritten += arg.length + 2;
     }
 
+    /** A number as a bulk string (RESTORE's TTL, SELECT's index) without allocating. */
+    public void bulk(long number) throws IOException {
+        int len = numberLength(number);
+        header('$', len);
+        number(number);
+        out.write(CRLF);
+        bytesWritten += 2;
+    }
+
     public void flush() throws IOException {
         out.flush();
     }
@@ -72,6 +81,16 @@ public final class RespWriter {
         long n = 1 + digits(args.length) + 2;
         for (byte[] a : args) n += 1 + digits(a.length) + 2 + a.length + 2;
         return n;
+    }
+
+    /** Encoded size of one bulk string of {@code len} bytes. */
+    public static long bulkSize(long len) {
+        return 1 + digits(len) + 2 + len + 2;
+    }
+
+    /** Characters of {@code n} in decimal, sign included. */
+    public static int numberLength(long n) {
+        return n < 0 ? 1 + digits(-n) : digits(n);
     }
 
     private static int digits(long n) {

@@ -31,6 +31,7 @@ public final class RedisServer implements AutoCloseable {
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisConnection<byte[], byte[]> binary;
+    private StatefulRedisConnection<byte[], byte[]> binaryAsync;
 
     private RedisServer(int port, Path dir, Process process, List<String> args) {
         this.port = port;
@@ -121,6 +122,12 @@ public final class RedisServer implements AutoCloseable {
         return binary.sync();
     }
 
+    /** A separate binary connection for pipelined (async) use, e.g. DUMP or checks of many keys. */
+    public io.lettuce.core.api.async.RedisAsyncCommands<byte[], byte[]> binaryAsync() {
+        if (binaryAsync == null) binaryAsync = client().connect(ByteArrayCodec.INSTANCE);
+        return binaryAsync.async();
+    }
+
     private RedisClient client() {
         if (client == null) {
             client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(port)
@@ -147,6 +154,7 @@ public final class RedisServer implements AutoCloseable {
     public void close() {
         if (connection != null) connection.close();
         if (binary != null) binary.close();
+        if (binaryAsync != null) binaryAsync.close();
         if (client != null) client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         process.destroyForcibly();
         try {

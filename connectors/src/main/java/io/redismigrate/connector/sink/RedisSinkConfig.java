@@ -1,0 +1,90 @@
+package io.redismigrate.connector.sink;
+
+import io.redismigrate.connector.resp.RedisConnection;
+import io.redismigrate.connector.resp.RedisEndpoint;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/** Settings of {@link RedisSink}; immutable, built with {@link #of} and the {@code with…} methods. */
+public final class RedisSinkConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final int DEFAULT_MAX_IN_FLIGHT = 20_000;
+    public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 64L << 20;
+    public static final int DEFAULT_REPLY_TIMEOUT_MS = 60_000;
+    public static final long DEFAULT_FLUSH_INTERVAL_MS = 10;
+
+    private final RedisEndpoint target;
+    private final int maxInFlight;
+    private final long maxInFlightBytes;
+    private final int connectTimeoutMs;
+    private final int replyTimeoutMs;
+    private final boolean useAbsTtl;
+    private final long flushIntervalMs;
+
+    private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
+                            int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
+        this.target = Objects.requireNonNull(target, "target");
+        if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+        if (maxInFlightBytes < 1) throw new IllegalArgumentException("maxInFlightBytes must be at least 1, got " + maxInFlightBytes);
+        if (connectTimeoutMs < 1) throw new IllegalArgumentException("connectTimeoutMs must be at least 1, got " + connectTimeoutMs);
+        if (replyTimeoutMs < 1) throw new IllegalArgumentException("replyTimeoutMs must be at least 1, got " + replyTimeoutMs);
+        if (flushIntervalMs < 0) throw new IllegalArgumentException("flushIntervalMs must not be negative, got " + flushIntervalMs);
+        this.maxInFlight = maxInFlight;
+        this.maxInFlightBytes = maxInFlightBytes;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.replyTimeoutMs = replyTimeoutMs;
+        this.useAbsTtl = useAbsTtl;
+        this.flushIntervalMs = flushIntervalMs;
+    }
+
+    public static RedisSinkConfig of(RedisEndpoint target) {
+        return new RedisSinkConfig(target, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_BYTES,
+                RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REPLY_TIMEOUT_MS, true, DEFAULT_FLUSH_INTERVAL_MS);
+    }
+
+    /** Commands sent but not yet answered, at most; {@code write} blocks beyond. */
+    public RedisSinkConfig withMaxInFlight(int n) {
+        return new RedisSinkConfig(target, n, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, useAbsTtl, flushIntervalMs);
+    }
+
+    /** Encoded bytes of unanswered commands, at most (one bigger command may still go alone). */
+    public RedisSinkConfig withMaxInFlightBytes(long n) {
+        return new RedisSinkConfig(target, maxInFlight, n, connectTimeoutMs, replyTimeoutMs, useAbsTtl, flushIntervalMs);
+    }
+
+    public RedisSinkConfig withConnectTimeoutMs(int ms) {
+        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, ms, replyTimeoutMs, useAbsTtl, flushIntervalMs);
+    }
+
+    /** With commands in flight, silence from the target for this long fails the writer. */
+    public RedisSinkConfig withReplyTimeoutMs(int ms) {
+        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, ms, useAbsTtl, flushIntervalMs);
+    }
+
+    /** False for destinations older than 5.0 (no RESTORE … ABSTTL): TTLs are sent relative, computed at send time. */
+    public RedisSinkConfig withUseAbsTtl(boolean abs) {
+        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, abs, flushIntervalMs);
+    }
+
+    /** Buffered commands go out at the latest this long after being written (0 = only when full or on flush). */
+    public RedisSinkConfig withFlushIntervalMs(long ms) {
+        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, useAbsTtl, ms);
+    }
+
+    public RedisEndpoint target() { return target; }
+    public int maxInFlight() { return maxInFlight; }
+    public long maxInFlightBytes() { return maxInFlightBytes; }
+    public int connectTimeoutMs() { return connectTimeoutMs; }
+    public int replyTimeoutMs() { return replyTimeoutMs; }
+    public boolean useAbsTtl() { return useAbsTtl; }
+    public long flushIntervalMs() { return flushIntervalMs; }
+
+    /** Never shows the password (the endpoint prints host:port only). */
+    @Override
+    public String toString() {
+        return "RedisSinkConfig{target=" + target + ", maxInFlight=" + maxInFlight + ", maxInFlightBytes="
+                + maxInFlightBytes + ", useAbsTtl=" + useAbsTtl + "}";
+    }
+}
