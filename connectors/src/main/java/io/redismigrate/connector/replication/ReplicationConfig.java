@@ -45,8 +45,7 @@ public final class ReplicationConfig implements Serializable {
      * memory and up to 10 GiB in total under {@code java.io.tmpdir/redis-migrate-spool}.
      */
     public static ReplicationConfig defaults() {
-        return new ReplicationConfig(0, 5000, DEFAULT_READ_TIMEOUT_MS, 1000,
-                Path.of(System.getProperty("java.io.tmpdir"), "redis-migrate-spool").toString(),
+        return new ReplicationConfig(0, 5000, DEFAULT_READ_TIMEOUT_MS, 1000, null,
                 DEFAULT_SPOOL_MEMORY_BYTES, DEFAULT_SPOOL_MAX_BYTES);
     }
 
@@ -60,7 +59,13 @@ public final class ReplicationConfig implements Serializable {
      * older than its {@code repl-timeout}, so this must stay well below it even while the consumer is stalled.
      */
     public int ackIntervalMs() { return ackIntervalMs; }
-    public String spoolDir() { return spoolDir; }
+    /**
+     * Parent of the spool directories. Unset means {@code java.io.tmpdir/redis-migrate-spool}, resolved in the JVM
+     * that reads (a TaskManager), not in the one that built the configuration.
+     */
+    public String spoolDir() {
+        return spoolDir != null ? spoolDir : Path.of(System.getProperty("java.io.tmpdir"), "redis-migrate-spool").toString();
+    }
     /** Bytes of the spool kept in memory before it overflows to files. */
     public long spoolMemoryBytes() { return spoolMemoryBytes; }
     /** Most bytes held (memory + files); when reached the socket reader blocks. */

@@ -101,6 +101,7 @@ public final class Spool implements Closeable {
                 if (closed) throw new IOException(name + ": spool closed");
                 if (finished) throw new IllegalStateException("write after finish");
                 seg = tailWithRoom();
+                seg.writing = true;
                 pos = seg.committed;
                 n = (int) Math.min(len, Math.min(seg.capacity() - pos, maxBytes - (written - consumed)));
             } finally {
@@ -109,6 +110,7 @@ public final class Spool implements Closeable {
             seg.put(pos, b, off, n);
             lock.lock();
             try {
+                seg.writing = false;
                 seg.committed += n;
                 written += n;
                 writtenView = written;
@@ -242,7 +244,12 @@ public final class Spool implements Closeable {
             seg.readPos += n;
             consumed += n;
             consumedView = consumed;
-            if (seg.sealed && seg.readPos == seg.committed && segments.peekFirst() == seg) release(segments.pollFirst());
+            if (seg.readPos == seg.committed && segments.peekFirst() == seg && !closed
+                    && (seg.sealed || (seg instanceof FileSegment && !seg.writing))) {
+                // a file the consumer caught up with goes at once, even as the tail: the producer starts a new
+                // segment (memory first) for its next bytes, so a consumer that keeps up leaves no files behind
+                release(segments.pollFirst());
+            }
             notFull.signal();
         } finally {
             lock.unlock();
@@ -348,6 +355,7 @@ public final class Spool implements Closeable {
         long committed; // bytes written (guarded by the spool lock)
         long readPos;   // bytes read (guarded by the spool lock)
         boolean sealed; // no more appends (guarded by the spool lock)
+        boolean writing; // the producer is copying into it outside the lock (guarded by the spool lock)
 
         abstract long capacity();
         abstract void put(long pos, byte[] b, int off, int len) throws IOException;

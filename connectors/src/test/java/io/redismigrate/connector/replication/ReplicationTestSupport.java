@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,6 +67,9 @@ final class ReplicationTestSupport {
                 client.close();
                 fail("'" + needle + "' did not arrive within " + timeout);
                 return null;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception) throw (Exception) e.getCause();
+                throw e;
             }
         } finally {
             ex.shutdownNow();
