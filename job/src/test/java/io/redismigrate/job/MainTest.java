@@ -92,22 +92,6 @@ public class MainTest {
     }
 
     @Test
-    void runWithoutTheJobClassIsAJobFailure() throws Exception {
-        boolean jobPresent;
-        try {
-            Class.forName("io.redismigrate.job.MigrationJob");
-            jobPresent = true;
-        } catch (ClassNotFoundException e) {
-            jobPresent = false;
-        }
-        org.junit.jupiter.api.Assumptions.assumeFalse(jobPresent, "MigrationJob is part of the build");
-        Run r = run("run", "--source", "redis://127.0.0.1:7001", "--target", "redis://127.0.0.1:7002");
-        assertEquals(1, r.code());
-        r.assertOneLine();
-        assertTrue(r.err().contains("MigrationJob is missing"), r.err());
-    }
-
-    @Test
     void unexpectedFailuresExitOneWithTheRootCauseAndStackOnlyInDebug() {
         Throwable t = new RuntimeException("wrapper", new IllegalStateException("disk full\nsecond line redis://u:pw@h:1"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
