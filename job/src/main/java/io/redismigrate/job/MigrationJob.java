@@ -6,7 +6,11 @@ import io.redismigrate.job.pipeline.EventScope;
 import io.redismigrate.job.pipeline.MigrationPipeline;
 import io.redismigrate.job.precheck.Precheck;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -37,14 +41,34 @@ public final class MigrationJob {
 
         StreamExecutionEnvironment env = environment(o, out);
         MigrationPipeline.build(env, o, targetRdb, absTtl);
+        String name = "redis-migrate " + o.source() + " -> " + o.target();
         long started = System.nanoTime();
-        JobExecutionResult result = env.execute("redis-migrate " + o.source() + " -> " + o.target());
-        double seconds = (System.nanoTime() - started) / 1e9;
-        long keys = counter(result, EventScope.KEYS);
-        long bytes = counter(result, EventScope.BYTES);
-        out.printf("redis-migrate: full migration done: %,d keys, %.1f MB in %.1f s (%,.0f keys/s)%n",
-                keys, bytes / 1e6, seconds, seconds > 0 ? keys / seconds : 0.0);
+        if (!o.mode().includesStream()) {
+            JobExecutionResult result = env.execute(name);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long keys = counter(result, EventScope.KEYS);
+            long bytes = counter(result, EventScope.BYTES);
+            out.printf("redis-migrate: full migration done: %,d keys, %.1f MB in %.1f s (%,.0f keys/s)%n",
+                    keys, bytes / 1e6, seconds, seconds > 0 ? keys / seconds : 0.0);
+            return Main.EXIT_OK;
+        }
+        JobClient job = env.executeAsync(name);
+        if (env instanceof LocalStreamEnvironment || embedded) {
+            StopWithSavepoint.install(job, o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"), out);
+        }
+        out.println("redis-migrate: job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint");
+        try {
+            job.getJobExecutionResult().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+        StopWithSavepoint.awaitReported();
         return Main.EXIT_OK;
+    }
+
+    /** Under the system temp dir: where checkpoints and savepoints go when no directory is given. */
+    static String defaultDir(String name) {
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "redis-migrate", name).toUri().toString();
     }
 
     private static long counter(JobExecutionResult r, String name) {
@@ -53,12 +77,17 @@ public final class MigrationJob {
     }
 
     /** The cluster's environment under flink run; otherwise a local MiniCluster configured from flink-conf/. */
+    private static boolean embedded;
+
     static StreamExecutionEnvironment environment(MigrationOptions o, PrintStream out) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration jobConf = checkpointing(o);
         if (!(env instanceof LocalStreamEnvironment)) {
+            env.configure(jobConf);
             env.setParallelism(o.parallelism());
             return env;
         }
+        embedded = true;
         Configuration conf = new Configuration();
         String confDir = System.getenv("FLINK_CONF_DIR");
         if (confDir != null) conf.addAll(GlobalConfiguration.loadConfiguration(confDir));
@@ -75,7 +104,24 @@ public final class MigrationJob {
         } else {
             env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         }
+        env.configure(jobConf);
         env.setParallelism(o.parallelism());
         return env;
+    }
+
+    /** Checkpoints (retained) for the stream phase, and the savepoint or checkpoint to resume from. */
+    static Configuration checkpointing(MigrationOptions o) {
+        Configuration c = new Configuration();
+        if (o.mode().includesStream()) {
+            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.checkpointInterval());
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    o.checkpointDirUri() != null ? o.checkpointDirUri() : defaultDir("checkpoints"));
+            c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                    o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"));
+        }
+        if (o.fromSavepointUri() != null) c.set(StateRecoveryOptions.SAVEPOINT_PATH, o.fromSavepointUri());
+        return c;
     }
 }

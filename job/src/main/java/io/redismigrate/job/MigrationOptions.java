@@ -481,7 +481,7 @@ public final class MigrationOptions implements Serializable {
 
     static String toUri(String pathOrUri) {
         if (pathOrUri == null) return null;
-        if (pathOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) return pathOrUri;
+        if (pathOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) return pathOrUri; // a URI (file:/…, s3://…), not a relative path
         return Paths.get(pathOrUri).toAbsolutePath().normalize().toUri().toString();
     }
 

@@ -21,18 +21,23 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
 
     @Override
     public void serialize(RedisEvent e, DataOutputView out) throws IOException {
-        out.writeByte(e.kind().ordinal() | (e.keyStart() ? 0x80 : 0));
+        out.writeByte(e.kind().ordinal());
+        out.writeByte(e.flags());
         out.writeUTF(e.splitId());
         out.writeLong(e.offset());
         out.writeInt(e.db());
         writeBytes(e.key(), out);
-        if (e.kind() == RedisEvent.Kind.RESTORE) {
-            out.writeLong(e.expireAtMs());
-            writeBytes(e.payload(), out);
-        } else {
-            byte[][] args = e.args();
-            out.writeInt(args.length);
-            for (byte[] arg : args) writeBytes(arg, out);
+        switch (e.kind()) {
+            case RESTORE:
+                out.writeLong(e.expireAtMs());
+                writeBytes(e.payload(), out);
+                break;
+            case TRANSACTION:
+                out.writeInt(e.commands().length);
+                for (byte[][] c : e.commands()) writeArgs(c, out);
+                break;
+            default:
+                writeArgs(e.args(), out);
         }
         out.writeBoolean(e.note() != null);
         if (e.note() != null) out.writeUTF(e.note());
@@ -40,9 +45,8 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
 
     @Override
     public RedisEvent deserialize(DataInputView in) throws IOException {
-        int head = in.readByte();
-        RedisEvent.Kind kind = RedisEvent.Kind.values()[head & 0x7f];
-        boolean keyStart = (head & 0x80) != 0;
+        RedisEvent.Kind kind = RedisEvent.Kind.values()[in.readByte()];
+        int flags = in.readByte();
         String splitId = in.readUTF();
         long offset = in.readLong();
         int db = in.readInt();
@@ -50,15 +54,32 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
         long expireAt = 0;
         byte[] payload = null;
         byte[][] args = null;
-        if (kind == RedisEvent.Kind.RESTORE) {
-            expireAt = in.readLong();
-            payload = readBytes(in);
-        } else {
-            args = new byte[in.readInt()][];
-            for (int i = 0; i < args.length; i++) args[i] = readBytes(in);
+        byte[][][] commands = null;
+        switch (kind) {
+            case RESTORE:
+                expireAt = in.readLong();
+                payload = readBytes(in);
+                break;
+            case TRANSACTION:
+                commands = new byte[in.readInt()][][];
+                for (int i = 0; i < commands.length; i++) commands[i] = readArgs(in);
+                break;
+            default:
+                args = readArgs(in);
         }
         String note = in.readBoolean() ? in.readUTF() : null;
-        return RedisEvent.of(kind, splitId, offset, db, key, expireAt, payload, args, note, keyStart);
+        return RedisEvent.of(kind, splitId, offset, db, key, expireAt, payload, args, commands, note, flags);
+    }
+
+    private static void writeArgs(byte[][] args, DataOutputView out) throws IOException {
+        out.writeInt(args.length);
+        for (byte[] a : args) writeBytes(a, out);
+    }
+
+    private static byte[][] readArgs(DataInputView in) throws IOException {
+        byte[][] args = new byte[in.readInt()][];
+        for (int i = 0; i < args.length; i++) args[i] = readBytes(in);
+        return args;
     }
 
     @Override

@@ -122,8 +122,40 @@ public final class PipelinedConnection implements Closeable {
         }
     }
 
+    /**
+     * Sends {@code args} as they are, on behalf of {@code event} (named in error messages), in whatever DB is
+     * selected; a SELECT among them updates the tracked DB. Used for MULTI/EXEC framing and transaction bodies.
+     */
+    public void sendArgs(RedisEvent event, byte[][] args) throws IOException, InterruptedException {
+        long size = RespWriter.encodedSize(args);
+        boolean select = args.length == 2 && isSelect(args[0]);
+        reserve(event, -1, size);
+        try {
+            out.command(args);
+        } catch (IOException e) {
+            throw sendFailed(e);
+        }
+        if (select) currentDb = Integer.parseInt(new String(args[1], StandardCharsets.US_ASCII));
+    }
+
+    /** Makes {@code db} the selected DB, sending SELECT only when it changes. */
+    public void select(RedisEvent event, int db) throws IOException, InterruptedException {
+        selectDb(event, db);
+    }
+
+    private static boolean isSelect(byte[] name) {
+        if (name.length != SELECT.length) return false;
+        for (int i = 0; i < name.length; i++) {
+            if ((name[i] & 0xdf) != SELECT[i]) return false;
+        }
+        return true;
+    }
+
     private void selectDb(RedisEvent event) throws IOException, InterruptedException {
-        int db = event.db();
+        selectDb(event, event.db());
+    }
+
+    private void selectDb(RedisEvent event, int db) throws IOException, InterruptedException {
         if (db == currentDb) return;
         reserve(event, db, SELECT_FIXED_SIZE + RespWriter.bulkSize(RespWriter.numberLength(db)));
         try {

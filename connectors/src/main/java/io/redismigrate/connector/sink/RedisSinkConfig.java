@@ -81,6 +81,11 @@ public final class RedisSinkConfig implements Serializable {
     public boolean useAbsTtl() { return useAbsTtl; }
     public long flushIntervalMs() { return flushIntervalMs; }
 
+    /** Stream-phase commands per fenced MULTI/EXEC batch (bigger batches cut the fence's cost). */
+    public int batchCommands() { return DEFAULT_BATCH_COMMANDS; }
+
+    public static final int DEFAULT_BATCH_COMMANDS = 1000;
+
     /** Never shows the password (the endpoint prints host:port only). */
     @Override
     public String toString() {

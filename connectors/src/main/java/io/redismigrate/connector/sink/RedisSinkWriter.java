@@ -9,6 +9,8 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Writes events to a standalone destination over one {@link PipelinedConnection}: RESTORE events as
@@ -16,13 +18,26 @@ import java.io.IOException;
  * {@link #flush} (checkpoint, end of input) returns once every command is answered and throws the first error.
  */
 public class RedisSinkWriter implements SinkWriter<RedisEvent> {
+    private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] MULTI_ARGS = {"MULTI".getBytes(StandardCharsets.US_ASCII)};
+    private static final byte[][] EXEC_ARGS = {"EXEC".getBytes(StandardCharsets.US_ASCII)};
+
     private final RedisSinkConfig config;
     private final PipelinedConnection connection;
     private final ProcessingTimeService timers;
     private final Counter numRecordsSend;
     private final Counter expiredSkipped;
+    private final Counter replaySkipped;
+    private final Map<String, Long> fences;
     private boolean flushTimerPending;
     private boolean closed;
+
+    // the open stream batch (MULTI … SET fence … EXEC)
+    private boolean batchOpen;
+    private String batchSplit;
+    private RedisEvent batchLast;
+    private int batchCommands;
 
     public RedisSinkWriter(RedisSinkConfig config, WriterInitContext context) throws IOException {
         this.config = config;
@@ -31,6 +46,8 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         Counter bytes = new SplitCounter(metrics.counter("bytesWritten"), metrics.getNumBytesSendCounter());
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.expiredSkipped = metrics.counter("expiredKeysSkipped");
+        this.replaySkipped = metrics.counter("replayedCommandsSkipped");
+        this.fences = OffsetFence.load(config.target(), config.connectTimeoutMs());
         this.timers = context.getProcessingTimeService();
         this.connection = PipelinedConnection.open(config.target(), config, commands, bytes);
         metrics.gauge("inFlight", (Gauge<Integer>) connection::inFlight);
@@ -38,7 +55,19 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
 
     @Override
     public void write(RedisEvent event, Context context) throws IOException, InterruptedException {
-        if (event.kind() == RedisEvent.Kind.RESTORE) {
+        if (event.stream()) {
+            writeStream(event);
+        } else if (event.kind() == RedisEvent.Kind.CONTROL) {
+            closeBatch();
+            if (RedisEvent.SNAPSHOT_START.equals(event.controlType())) {
+                // a new snapshot rewrites everything: the old fence no longer describes the destination
+                fences.put(event.splitId(), -1L);
+                connection.select(event, OffsetFence.DB);
+                connection.sendArgs(event, new byte[][] {DEL, OffsetFence.key(event.splitId())});
+            }
+            return;
+        } else if (event.kind() == RedisEvent.Kind.RESTORE) {
+            closeBatch();
             long expireAt = event.expireAtMs();
             if (config.useAbsTtl()) {
                 connection.sendRestore(event, expireAt, true);
@@ -54,10 +83,54 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
                 connection.sendRestore(event, ttl, false);
             }
         } else {
+            closeBatch();
             connection.sendCommand(event);
         }
         numRecordsSend.inc();
         if (!flushTimerPending) scheduleIdleFlush();
+    }
+
+    /**
+     * Stream events go out in batches wrapped in MULTI/EXEC together with the split's fence, so a batch and its
+     * fence apply atomically; a replayed event at or below the fence was applied before and is skipped. A source
+     * transaction is never split: it is one event.
+     */
+    private void writeStream(RedisEvent event) throws IOException, InterruptedException {
+        Long fence = fences.get(event.splitId());
+        if (fence != null && event.offset() <= fence) {
+            replaySkipped.inc();
+            return;
+        }
+        if (batchOpen && !batchSplit.equals(event.splitId())) closeBatch();
+        if (!batchOpen) {
+            connection.sendArgs(event, MULTI_ARGS);
+            batchOpen = true;
+            batchSplit = event.splitId();
+            batchCommands = 0;
+        }
+        if (event.kind() == RedisEvent.Kind.TRANSACTION) {
+            connection.select(event, event.db());
+            for (byte[][] c : event.commands()) connection.sendArgs(event, c);
+            batchCommands += event.commands().length;
+        } else {
+            connection.sendCommand(event);
+            batchCommands++;
+        }
+        batchLast = event;
+        numRecordsSend.inc();
+        if (batchCommands >= config.batchCommands()) closeBatch();
+        if (!flushTimerPending) scheduleIdleFlush();
+    }
+
+    private void closeBatch() throws IOException, InterruptedException {
+        if (!batchOpen) return;
+        batchOpen = false;
+        RedisEvent last = batchLast;
+        connection.select(last, OffsetFence.DB);
+        connection.sendArgs(last, new byte[][] {SET, OffsetFence.key(batchSplit),
+                Long.toString(last.offset()).getBytes(StandardCharsets.US_ASCII)});
+        connection.sendArgs(last, EXEC_ARGS);
+        fences.put(batchSplit, last.offset());
     }
 
     /** Without input for a while, Flink calls nothing: a timer sends what waits in the buffer. */
@@ -66,12 +139,15 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         flushTimerPending = true;
         timers.registerTimer(timers.getCurrentProcessingTime() + config.flushIntervalMs(), time -> {
             flushTimerPending = false;
-            if (!closed && connection.hasUnflushed()) connection.flushOutput();
+            if (closed) return;
+            closeBatch();
+            if (connection.hasUnflushed()) connection.flushOutput();
         });
     }
 
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        closeBatch();
         connection.awaitReplies();
     }
 

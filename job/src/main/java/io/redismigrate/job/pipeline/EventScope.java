@@ -22,6 +22,8 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
     public static final String BYTES = "bytes";
     private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventScope.class);
+
     private final MigrationOptions options;
     private final long ttlExtendMs;
     private transient LongCounter keys;
@@ -44,6 +46,22 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
 
     @Override
     public void flatMap(RedisEvent e, Collector<RedisEvent> out) {
+        if (e.kind() == RedisEvent.Kind.CONTROL) {
+            if (RedisEvent.SNAPSHOT_START.equals(e.controlType()) && "1".equals(e.controlValue(2))) {
+                for (RedisEvent flush : resyncCleanup(e)) out.collect(flush);
+            }
+            out.collect(e);
+            return;
+        }
+        if (e.kind() == RedisEvent.Kind.TRANSACTION) {
+            e = scopeTransaction(e);
+            if (e == null) {
+                filtered.inc();
+                return;
+            }
+            out.collect(e);
+            return;
+        }
         if (!options.dbInScope(e.db())) {
             filtered.inc();
             return;
@@ -55,10 +73,59 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         }
         int db = options.targetDb(e.db());
         if (db != e.db()) e = e.withDb(db);
-        if (ttlExtendMs != 0) e = extendTtl(e);
+        if (ttlExtendMs != 0 && !e.stream()) e = extendTtl(e);
         if (e.keyStart()) keys.add(1);
         bytes.add(size(e));
         out.collect(e);
+    }
+
+    /**
+     * A snapshot taken again (the stream could not be continued, or a snapshot was interrupted) must not leave
+     * keys behind that the source deleted meanwhile: the DBs in scope are emptied first. With prefix filters the
+     * target's other keys must stay, so nothing is flushed (documented limit).
+     */
+    private java.util.List<RedisEvent> resyncCleanup(RedisEvent control) {
+        java.util.List<RedisEvent> out = new java.util.ArrayList<>();
+        if (!options.includePrefixes().isEmpty() || !options.excludePrefixes().isEmpty()) {
+            LOG.warn("taking a new snapshot with prefix filters: keys deleted on the source since the last sync may "
+                    + "remain on the target");
+            return out;
+        }
+        if (options.dbs().isEmpty() && options.dbMap().isEmpty()) {
+            out.add(RedisEvent.command(control.splitId(), control.offset(), 0, null, new byte[][] {b("FLUSHALL")}));
+        } else {
+            for (int db : options.dbs().isEmpty() ? java.util.List.of(0) : options.dbs()) {
+                out.add(RedisEvent.command(control.splitId(), control.offset(), options.targetDb(db), null, new byte[][] {b("FLUSHDB")}));
+            }
+        }
+        LOG.info("taking a new snapshot: emptying the target DBs in scope first");
+        return out;
+    }
+
+    /** Maps the DB of a transaction and of the SELECTs inside it; drops it when its DB is out of scope. */
+    private RedisEvent scopeTransaction(RedisEvent e) {
+        if (!options.dbInScope(e.db())) return null;
+        if (e.key() != null && (!options.keyInScope(e.key()) || options.isHeartbeatKey(e.key()))) return null;
+        byte[][][] cmds = e.commands();
+        byte[][][] mapped = null;
+        for (int i = 0; i < cmds.length; i++) {
+            byte[][] c = cmds[i];
+            if (c.length == 2 && new String(c[0], StandardCharsets.US_ASCII).equalsIgnoreCase("SELECT")) {
+                int db = Integer.parseInt(new String(c[1], StandardCharsets.US_ASCII));
+                int to = options.targetDb(db);
+                if (to != db) {
+                    if (mapped == null) mapped = cmds.clone();
+                    mapped[i] = new byte[][] {c[0], Integer.toString(to).getBytes(StandardCharsets.US_ASCII)};
+                }
+            }
+        }
+        if (mapped != null) e = e.withCommands(mapped);
+        int db = options.targetDb(e.db());
+        return db != e.db() ? e.withDb(db) : e;
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private RedisEvent extendTtl(RedisEvent e) {

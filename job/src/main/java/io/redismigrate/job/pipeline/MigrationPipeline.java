@@ -48,7 +48,10 @@ public final class MigrationPipeline {
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl);
         RedisSink sink = new RedisSink(sinkConfig);
-        if (o.parallelism() == 1 && sourceParallelism == 1) {
+        // The stream phase must apply multi-key commands and transactions in source order: a standalone target
+        // is written by one subtask (one pipelined connection does several 100k commands/s).
+        boolean ordered = o.mode().includesStream() || o.parallelism() == 1;
+        if (ordered && sourceParallelism == 1) {
             events.sinkTo(sink).name("redis-sink").setParallelism(1);
         } else {
             events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(o.parallelism());

@@ -311,6 +311,10 @@ public final class Precheck {
             }
         }
         boolean overwrite = options.conflict() == MigrationOptions.Conflict.OVERWRITE;
+        if (options.fromSavepoint() != null) {
+            results.add(CheckResult.info("target DBs in scope", "resuming from a savepoint: the keys there are this migration's"));
+            return results;
+        }
         for (Map.Entry<Integer, Long> e : tgtKeys.entrySet()) {
             if (!targets.containsKey(e.getKey())) continue;
             String where = "target db" + e.getKey() + " holds " + e.getValue() + " keys";

@@ -9,6 +9,26 @@ import org.apache.flink.connector.base.source.reader.RecordEmitter;
 public final class RedisRecordEmitter implements RecordEmitter<RedisEvent, RedisEvent, RedisSplitState> {
     @Override
     public void emitRecord(RedisEvent event, SourceOutput<RedisEvent> output, RedisSplitState state) {
+        if (event.kind() == RedisEvent.Kind.CONTROL) {
+            if (RedisEvent.SNAPSHOT_START.equals(event.controlType())) {
+                state.snapshotStarted(event.controlValue(1), event.offset());
+            } else if (RedisEvent.STREAM_START.equals(event.controlType())) {
+                state.streamStarted(event.controlValue(1), event.offset());
+            }
+        } else if (event.stream()) {
+            state.advance(event.offset(), dbAfter(event));
+        }
         output.collect(event);
+    }
+
+    /** The DB selected after the event: a transaction may contain SELECTs. */
+    static int dbAfter(RedisEvent event) {
+        int db = event.db();
+        if (event.kind() == RedisEvent.Kind.TRANSACTION) {
+            for (byte[][] c : event.commands()) {
+                if (Commands.is(c[0], Commands.SELECT) && c.length > 1) db = Commands.parseInt(c[1]);
+            }
+        }
+        return db;
     }
 }

@@ -3,6 +3,7 @@ package io.redismigrate.connector.source.reader;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.rdb.RdbHandler;
 import io.redismigrate.connector.rdb.RdbParser;
+import io.redismigrate.connector.replication.CommandStreamReader;
 import io.redismigrate.connector.replication.ReplicationClient;
 import io.redismigrate.connector.replication.SyncStart;
 import io.redismigrate.connector.source.RedisSourceConfig;
@@ -14,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Replication of one split on its own thread: PSYNC, then the RDB through {@link RdbParser} into an
- * {@link EventQueue}. Parsing runs apart from the fetcher so a big key decoded into many commands streams through
+ * Replication of one split on its own thread: PSYNC, then the RDB through {@link RdbParser} and the command
+ * stream through {@link CommandStreamReader}, into an {@link EventQueue}. Parsing runs apart from the fetcher so a big key decoded into many commands streams through
  * the bounded queue instead of being collected in memory.
  */
 final class ReplicationSession implements Runnable {
@@ -59,19 +62,30 @@ final class ReplicationSession implements Runnable {
     public void run() {
         try {
             client = ReplicationClient.connect(split.node(), config.replication());
-            SyncStart start = client.psync(split.replId(), split.phase() == SplitPhase.STREAM ? split.offset() + 1 : -1);
+            boolean resume = split.phase() == SplitPhase.STREAM;
+            SyncStart start = client.psync(resume ? split.replId() : "?", resume ? split.offset() + 1 : -1);
             replId = start.replId();
             offset = start.offset();
+            int db = split.db();
             if (start.kind() == SyncStart.Kind.FULL) {
-                LOG.info("{}: full sync from offset {} (replication id {})", split.splitId(), start.offset(), start.replId());
-                readSnapshot(start);
+                if (resume) LOG.warn("{}: the source could not continue from offset {} (backlog too small or a new "
+                        + "replication id); taking a new snapshot", split.splitId(), split.offset() + 1);
+                else LOG.info("{}: full sync from offset {} (replication id {})", split.splitId(), start.offset(), start.replId());
+                boolean keep = config.mode() != SyncMode.INCREMENTAL || split.synced();
+                put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.SNAPSHOT_START, start.replId(),
+                        split.synced() ? "1" : "0"));
+                readSnapshot(start, keep);
+                db = 0;
+            } else {
+                LOG.info("{}: continuing the replication stream from offset {}", split.splitId(), start.offset() + 1);
             }
             if (config.mode() == SyncMode.FULL) {
                 queue.end();
                 return;
             }
-            throw new IOException("the incremental phase (--mode full+incremental / incremental) is not available in this "
-                    + "version; run with --mode full");
+            put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.STREAM_START, start.replId()));
+            queue.publish();
+            readStream(start.offset(), db);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -81,10 +95,58 @@ final class ReplicationSession implements Runnable {
         }
     }
 
-    private void readSnapshot(SyncStart start) throws Exception {
+    /** Follows the command stream; every event carries the offset at which its command ends. */
+    private void readStream(long startOffset, int startDb) throws Exception {
+        String splitId = split.splitId();
+        CommandStreamReader reader = new CommandStreamReader(client.commandStream(), startOffset);
+        int db = startDb;
+        long lastAck = 0;
+        while (!stopped) {
+            byte[][] args = reader.next();
+            byte[] name = args[0];
+            if (Commands.is(name, Commands.SELECT)) {
+                db = Commands.parseInt(args[1]);
+            } else if (Commands.is(name, Commands.PING)) {
+                // keeps the link alive; nothing to apply
+            } else if (Commands.is(name, Commands.REPLCONF)) {
+                if (args.length > 1 && Commands.is(args[1], Commands.GETACK)) client.ack(reader.offset());
+            } else if (Commands.is(name, Commands.MULTI)) {
+                int txDb = db;
+                List<byte[][]> block = new ArrayList<>();
+                byte[] key = null;
+                while (true) {
+                    byte[][] c = reader.next();
+                    if (Commands.is(c[0], Commands.EXEC)) break;
+                    if (Commands.is(c[0], Commands.SELECT)) db = Commands.parseInt(c[1]);
+                    else if (key == null) key = Commands.firstKey(c);
+                    block.add(c);
+                }
+                if (!block.isEmpty()) {
+                    queue.add(RedisEvent.transaction(splitId, reader.offset(), txDb, key, block.toArray(new byte[0][][])));
+                }
+            } else {
+                queue.add(RedisEvent.streamCommand(splitId, reader.offset(), db, Commands.firstKey(args), args));
+            }
+            offset = reader.offset();
+            if (!reader.hasBuffered()) {
+                queue.publish(); // nothing more arrived: hand over what we have now, for latency
+                long now = System.currentTimeMillis();
+                if (now - lastAck >= 100) {
+                    client.ack(reader.offset());
+                    lastAck = now;
+                }
+            }
+        }
+    }
+
+    /** Parses the RDB into events; with {@code keep} false (--mode incremental) the keys are read and dropped. */
+    private void readSnapshot(SyncStart start, boolean keep) throws Exception {
         String splitId = split.splitId();
         long at = start.offset();
-        RdbParser parser = new RdbParser(client.rdbStream(), new RdbHandler() {
+        RdbHandler handler = !keep ? new RdbHandler() {
+            @Override public void onRestore(int db, byte[] key, long expireAtMs, byte[] payload, String moduleType) { }
+            @Override public void onCommand(int db, byte[] key, byte[][] args, boolean keyStart) { }
+        } : new RdbHandler() {
             @Override
             public void onRestore(int db, byte[] key, long expireAtMs, byte[] payload, String moduleType) throws IOException {
                 put(RedisEvent.restore(splitId, at, db, key, expireAtMs, payload, moduleType));
@@ -105,7 +167,8 @@ final class ReplicationSession implements Runnable {
             public void onScript(byte[] body) throws IOException {
                 put(RedisEvent.command(splitId, at, 0, null, new byte[][] {b("SCRIPT"), b("LOAD"), body}));
             }
-        }, config.parser());
+        };
+        RdbParser parser = new RdbParser(client.rdbStream(), handler, config.parser());
         parser.parse();
         metrics.keys.inc(parser.keysDecoded());
         LOG.info("{}: snapshot parsed: {} bytes, {} keys as RESTORE, {} decoded into commands, {} already expired",

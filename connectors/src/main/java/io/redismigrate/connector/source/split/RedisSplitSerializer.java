@@ -44,11 +44,12 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         out.writeUTF(split.replId());
         out.writeLong(split.offset());
         out.writeByte(split.phase().ordinal());
+        out.writeInt(split.db());
     }
 
     public static RedisSplit read(DataInputView in) throws IOException {
         RedisEndpoint node = new RedisEndpoint(in.readUTF(), in.readInt(), readNullable(in), readNullable(in), in.readBoolean());
-        return new RedisSplit(node, in.readUTF(), in.readLong(), SplitPhase.values()[in.readByte()]);
+        return new RedisSplit(node, in.readUTF(), in.readLong(), SplitPhase.values()[in.readByte()], in.readInt());
     }
 
     private static void writeNullable(String s, DataOutputView out) throws IOException {
