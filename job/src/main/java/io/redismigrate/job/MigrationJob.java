@@ -57,11 +57,13 @@ public final class MigrationJob {
             StopWithSavepoint.install(job, o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"), out);
         }
         out.println("redis-migrate: job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint");
+        Thread progress = embedded ? ConsoleProgress.start(out, 10_000) : null;
         try {
             job.getJobExecutionResult().get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
         }
+        if (progress != null) progress.interrupt();
         StopWithSavepoint.awaitReported();
         return Main.EXIT_OK;
     }

@@ -15,9 +15,12 @@ import java.util.List;
  * @param parser        how snapshot values become writes
  * @param replication   replication client settings (spool, timeouts)
  * @param queueBytes    most bytes of parsed events buffered per split before the parser waits
+ * @param heartbeatKeyPrefix key prefix of the heartbeat written on the source every second in the stream phase
+ *                      (null: no heartbeat)
  */
 public record RedisSourceConfig(List<RedisEndpoint> nodes, SyncMode mode, RdbParserConfig parser,
-                                ReplicationConfig replication, long queueBytes) implements Serializable {
+                                ReplicationConfig replication, long queueBytes, String heartbeatKeyPrefix)
+        implements Serializable {
 
     public static final long DEFAULT_QUEUE_BYTES = 128L << 20;
 

@@ -37,7 +37,7 @@ public final class MigrationPipeline {
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
                 .withTargetRdbVersion(targetRdbVersion);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
-                RedisSourceConfig.DEFAULT_QUEUE_BYTES);
+                RedisSourceConfig.DEFAULT_QUEUE_BYTES, o.mode().includesStream() ? o.heartbeatKeyPrefix() : null);
 
         int sourceParallelism = Math.max(1, Math.min(o.parallelism(), nodes.size()));
         DataStream<RedisEvent> events = env

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 /** Byte-level helpers for replicated commands: name checks without String conversion, first key lookup. */
 final class Commands {
     static final byte[] SELECT = b("SELECT");
+    static final byte[] SET = b("SET");
     static final byte[] PING = b("PING");
     static final byte[] REPLCONF = b("REPLCONF");
     static final byte[] GETACK = b("GETACK");
