@@ -80,7 +80,7 @@ final class ReplicationSession implements Runnable {
                 else LOG.info("{}: full sync from offset {} (replication id {})", split.splitId(), start.offset(), start.replId());
                 boolean keep = config.mode() != SyncMode.INCREMENTAL || split.synced();
                 put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.SNAPSHOT_START, start.replId(),
-                        split.synced() ? "1" : "0"));
+                        split.synced() || config.cleanFirst() ? "1" : "0"));
                 progress.phase = "snapshot";
                 readSnapshot(start, keep);
                 db = 0;
