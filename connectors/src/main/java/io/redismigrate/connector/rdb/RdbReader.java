@@ -115,14 +115,20 @@ final class RdbReader {
     private byte[] readLzf() throws IOException {
         long clen = readLength();
         long len = readLength();
-        if (clen > MAX_STRING || len > MAX_STRING) throw new RdbException("corrupt RDB: LZF string length out of range");
+        checkLzfLengths(clen, len);
+        byte[] c = readRaw(clen);
+        return Lzf.decompress(c, c.length, (int) len);
+    }
+
+    private static void checkLzfLengths(long clen, long len) throws RdbException {
+        if (clen < 0 || len < 0 || clen > MAX_STRING || len > MAX_STRING) {
+            throw new RdbException("corrupt RDB: LZF string length out of range");
+        }
         // LZF expands at most 88 times (a 3-byte back reference yields 264 bytes): a larger claim is corrupt, and
         // must be refused before the output buffer is allocated
         if (len > clen * 88 + 8) {
             throw new RdbException("corrupt RDB: LZF string claims " + len + " bytes from " + clen + " compressed bytes");
         }
-        byte[] c = readRaw(clen);
-        return Lzf.decompress(c, c.length, (int) len);
     }
 
     void skipString() throws IOException {
@@ -144,7 +150,7 @@ final class RdbReader {
                 case RDB_ENC_INT32: in.skip(4); return;
                 case RDB_ENC_LZF: {
                     long clen = readLength();
-                    readLength();
+                    checkLzfLengths(clen, readLength());
                     in.skip(clen);
                     return;
                 }
