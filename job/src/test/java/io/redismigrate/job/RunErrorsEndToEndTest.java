@@ -114,7 +114,7 @@ class RunErrorsEndToEndTest {
             source.call("DEBUG", "POPULATE", "100000", "key", "64");
             Thread operator = new Thread(() -> {
                 try {
-                    awaitInfo(target, "stats", "total_error_replies:", v -> Long.parseLong(v) > 0);
+                    awaitInfo(target, "errorstats", "errorstat_OOM:", v -> true);
                     Thread.sleep(2000);
                 } catch (InterruptedException ignored) {
                     return;
@@ -127,7 +127,7 @@ class RunErrorsEndToEndTest {
                     "--retry-other", "2m"));
             operator.join();
             assertEquals(0, r.exit(), r.err() + r.out());
-            assertTrue(r.out().contains("retrying"), r.out());
+            assertTrue(r.out().contains("retrying"), "out: " + r.out() + " err: " + r.err());
             assertEquals(source.digest(), target.digest());
         }
     }
