@@ -73,7 +73,7 @@ public final class MigrationOptions implements Serializable {
         for (String v : new String[] {"source", "target", "mode", "checkpoint-dir", "checkpoint-interval", "savepoint-dir",
                 "from-savepoint", "parallelism", "web-ui-port", "ttl-extend", "conflict", "full-rps", "full-mbps",
                 "incr-rps", "incr-mbps", "retry-connect", "retry-other", "config", "big-key-threshold", "spool-dir",
-                "heartbeat-key-prefix"}) {
+                "heartbeat-key-prefix", "publish"}) {
             OPTIONS.put(v, Kind.VALUE);
         }
         for (String l : new String[] {"db", "db-map", "include-prefix", "exclude-prefix"}) OPTIONS.put(l, Kind.LIST);
@@ -107,6 +107,7 @@ public final class MigrationOptions implements Serializable {
     private final long bigKeyThreshold;
     private final String spoolDir;
     private final String heartbeatKeyPrefix;
+    private final boolean forwardPublish;
 
     private MigrationOptions(Values v) throws UsageException {
         this.help = v.has("help");
@@ -148,6 +149,11 @@ public final class MigrationOptions implements Serializable {
         String hb = v.single("heartbeat-key-prefix");
         if (hb != null && hb.isEmpty()) throw new UsageException(v.origin("heartbeat-key-prefix") + " must not be empty");
         this.heartbeatKeyPrefix = hb != null ? hb : DEFAULT_HEARTBEAT_KEY_PREFIX;
+        String publish = v.single("publish");
+        if (publish != null && !publish.equals("on") && !publish.equals("off")) {
+            throw new UsageException(v.origin("publish") + " must be on or off (got '" + publish + "')");
+        }
+        this.forwardPublish = !"off".equals(publish);
 
         if (!help && source.host().equalsIgnoreCase(target.host()) && source.port() == target.port() && dbMap.isEmpty()) {
             throw new UsageException("--source and --target are the same node (" + source + "); give a different --target"
@@ -573,6 +579,9 @@ public final class MigrationOptions implements Serializable {
 
     public String heartbeatKeyPrefix() { return heartbeatKeyPrefix; }
 
+    /** Whether PUBLISH commands of the replication stream are forwarded to the target (--publish on|off). */
+    public boolean forwardPublish() { return forwardPublish; }
+
     /** One line for logs; endpoints as host:port only. */
     @Override
     public String toString() {
@@ -623,6 +632,7 @@ public final class MigrationOptions implements Serializable {
                 "  --big-key-threshold SIZE     values above this are written in chunks (default 64mb)",
                 "  --spool-dir DIR              local spool of the replication stream (default $TMPDIR/redis-migrate-spool)",
                 "  --heartbeat-key-prefix P     keys the tool writes on the source (default __redis_migrate:heartbeat)",
+                "  --publish on|off             forward PUBLISH from the replication stream (default on)",
                 "  --config FILE                YAML (key: value) or .properties file with any option above; flags win",
                 "  --help                       this text",
                 "",

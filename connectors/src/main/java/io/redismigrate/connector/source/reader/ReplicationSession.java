@@ -39,6 +39,7 @@ final class ReplicationSession implements Runnable {
     private final Progress.SplitProgress progress;
     private final byte[] heartbeatPrefix;
     private volatile Heartbeat heartbeat;
+    private int unknownLogged;
     private volatile String replId;
     private volatile long offset;
 
@@ -145,6 +146,13 @@ final class ReplicationSession implements Runnable {
                                 new String(args[2], StandardCharsets.US_ASCII)));
                     }
                 } else {
+                    if (!Commands.known(name)) {
+                        metrics.unknownCommands.inc();
+                        if (unknownLogged++ < 10) {
+                            LOG.warn("{}: passing through a command this version does not know: {}", splitId,
+                                    new String(name, StandardCharsets.US_ASCII));
+                        }
+                    }
                     queue.add(RedisEvent.streamCommand(splitId, reader.offset(), db, key, args));
                 }
             }
