@@ -534,10 +534,16 @@ public final class MigrationOptions implements Serializable {
         return true;
     }
 
-    /** True for the keys this tool writes on the source to move the replication offset (never migrated). */
+    /**
+     * True for the tool's own keys: the heartbeat it writes on the source and the exactly-once fences it keeps on
+     * the target ({@code __redis_migrate:fence:*}); they are never migrated or verified.
+     */
     public boolean isHeartbeatKey(byte[] key) {
-        return startsWith(key, heartbeatKeyPrefix);
+        return startsWith(key, heartbeatKeyPrefix) || startsWith(key, FENCE_KEY_PREFIX);
     }
+
+    /** Prefix of the exactly-once fence keys on the target (see OffsetFence in the connectors). */
+    public static final String FENCE_KEY_PREFIX = "__redis_migrate:fence:";
 
     private static boolean startsWith(byte[] key, String prefix) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
