@@ -37,6 +37,10 @@ public final class RedisEvent {
 
     static final int FLAG_KEY_START = 1;
     static final int FLAG_STREAM = 2;
+    static final int FLAG_REFRESH = 4;
+
+    /** First argument of a {@link #refresh} event (never sent to Redis). */
+    public static final byte[] REFRESH = "__redis_migrate:refresh".getBytes(StandardCharsets.US_ASCII);
 
     private final Kind kind;
     private final String splitId;
@@ -93,6 +97,16 @@ public final class RedisEvent {
         return new RedisEvent(Kind.TRANSACTION, splitId, offset, db, key, 0, null, null, commands, null, FLAG_STREAM);
     }
 
+    /**
+     * A stream event for a cluster destination: the command at {@code offset} changed {@code key} in a way that
+     * cannot be replayed per slot (cross-slot RENAME, SUNIONSTORE, a transaction spanning slots…); the sink copies
+     * the key's value from the source instead (DUMP + PTTL at a known source offset, then RESTORE or DEL).
+     */
+    public static RedisEvent refresh(String splitId, long offset, int db, byte[] key) {
+        return new RedisEvent(Kind.COMMAND, splitId, offset, db, key, 0, null, new byte[][] {REFRESH, key}, null, null,
+                FLAG_STREAM | FLAG_REFRESH);
+    }
+
     public static RedisEvent control(String splitId, long offset, String type, String... values) {
         return control(splitId, offset, 0, type, values);
     }
@@ -118,6 +132,16 @@ public final class RedisEvent {
     /** A RESTORE copy with another expiry (for --ttl-extend). */
     public RedisEvent withExpireAt(long newExpireAtMs) {
         return new RedisEvent(kind, splitId, offset, db, key, newExpireAtMs, payload, args, commands, note, flags);
+    }
+
+    /** A copy routed by another key (a CONTROL event sent to the sink subtask that owns {@code routingKey}'s slot). */
+    public RedisEvent withKey(byte[] routingKey) {
+        return new RedisEvent(kind, splitId, offset, db, routingKey, expireAtMs, payload, args, commands, note, flags);
+    }
+
+    /** A stream COMMAND copy with another key and arguments (one slot's share of a split multi-key command). */
+    public RedisEvent withKeyAndArgs(byte[] newKey, byte[][] newArgs) {
+        return new RedisEvent(kind, splitId, offset, db, newKey, expireAtMs, payload, newArgs, commands, note, flags);
     }
 
     /** A COMMAND copy with other arguments. */
@@ -164,6 +188,9 @@ public final class RedisEvent {
     /** Whether this event comes from the replication stream (fenced for exactly-once), not the snapshot. */
     public boolean stream() { return (flags & FLAG_STREAM) != 0; }
 
+    /** Whether this is a {@link #refresh} event: copy {@link #key()} from the source rather than replay a command. */
+    public boolean refresh() { return (flags & FLAG_REFRESH) != 0; }
+
     int flags() { return flags; }
 
     /** CONTROL only: the marker type. */
@@ -186,6 +213,7 @@ public final class RedisEvent {
         switch (kind) {
             case RESTORE: return "RESTORE";
             case TRANSACTION: return "MULTI/EXEC";
+            case COMMAND: if (refresh()) return "REFRESH"; // fall through
             default: return new String(args[0], StandardCharsets.UTF_8).toUpperCase();
         }
     }

@@ -23,7 +23,7 @@ public class RedisSink implements Sink<RedisEvent> {
 
     @Override
     public SinkWriter<RedisEvent> createWriter(WriterInitContext context) throws IOException {
-        return new RedisSinkWriter(config, context);
+        return config.cluster() ? new ClusterSinkWriter(config, context) : new RedisSinkWriter(config, context);
     }
 
     public RedisSinkConfig config() {

@@ -22,6 +22,10 @@ public final class RedisSinkConfig implements Serializable {
     private final int replyTimeoutMs;
     private final boolean useAbsTtl;
     private final long flushIntervalMs;
+    // cluster destination: set by withCluster; the writer is then a ClusterSinkWriter
+    private boolean cluster;
+    private java.util.List<RedisEndpoint> clusterNodes = java.util.List.of();
+    private java.util.List<RedisEndpoint> sources = java.util.List.of();
 
     private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
                             int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
@@ -46,32 +50,57 @@ public final class RedisSinkConfig implements Serializable {
 
     /** Commands sent but not yet answered, at most; {@code write} blocks beyond. */
     public RedisSinkConfig withMaxInFlight(int n) {
-        return new RedisSinkConfig(target, n, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, useAbsTtl, flushIntervalMs);
+        return keep(new RedisSinkConfig(target, n, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, useAbsTtl, flushIntervalMs));
     }
 
     /** Encoded bytes of unanswered commands, at most (one bigger command may still go alone). */
     public RedisSinkConfig withMaxInFlightBytes(long n) {
-        return new RedisSinkConfig(target, maxInFlight, n, connectTimeoutMs, replyTimeoutMs, useAbsTtl, flushIntervalMs);
+        return keep(new RedisSinkConfig(target, maxInFlight, n, connectTimeoutMs, replyTimeoutMs, useAbsTtl, flushIntervalMs));
     }
 
     public RedisSinkConfig withConnectTimeoutMs(int ms) {
-        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, ms, replyTimeoutMs, useAbsTtl, flushIntervalMs);
+        return keep(new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, ms, replyTimeoutMs, useAbsTtl, flushIntervalMs));
     }
 
     /** With commands in flight, silence from the target for this long fails the writer. */
     public RedisSinkConfig withReplyTimeoutMs(int ms) {
-        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, ms, useAbsTtl, flushIntervalMs);
+        return keep(new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, ms, useAbsTtl, flushIntervalMs));
     }
 
     /** False for destinations older than 5.0 (no RESTORE … ABSTTL): TTLs are sent relative, computed at send time. */
     public RedisSinkConfig withUseAbsTtl(boolean abs) {
-        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, abs, flushIntervalMs);
+        return keep(new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, abs, flushIntervalMs));
     }
 
     /** Buffered commands go out at the latest this long after being written (0 = only when full or on flush). */
     public RedisSinkConfig withFlushIntervalMs(long ms) {
-        return new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, useAbsTtl, ms);
+        return keep(new RedisSinkConfig(target, maxInFlight, maxInFlightBytes, connectTimeoutMs, replyTimeoutMs, useAbsTtl, ms));
     }
+
+    /**
+     * A Redis Cluster destination: {@code nodes} are its known nodes (any one answers CLUSTER SLOTS after a
+     * failover of another), {@code sources} the source nodes (one per split) that cross-slot refreshes read from.
+     */
+    public RedisSinkConfig withCluster(java.util.List<RedisEndpoint> nodes, java.util.List<RedisEndpoint> sources) {
+        RedisSinkConfig c = keep(this);
+        c.cluster = true;
+        c.clusterNodes = java.util.List.copyOf(nodes);
+        c.sources = java.util.List.copyOf(sources);
+        return c;
+    }
+
+    private RedisSinkConfig keep(RedisSinkConfig c) {
+        RedisSinkConfig n = new RedisSinkConfig(c.target, c.maxInFlight, c.maxInFlightBytes, c.connectTimeoutMs,
+                c.replyTimeoutMs, c.useAbsTtl, c.flushIntervalMs);
+        n.cluster = cluster;
+        n.clusterNodes = clusterNodes;
+        n.sources = sources;
+        return n;
+    }
+
+    public boolean cluster() { return cluster; }
+    public java.util.List<RedisEndpoint> clusterNodes() { return clusterNodes; }
+    public java.util.List<RedisEndpoint> sources() { return sources; }
 
     public RedisEndpoint target() { return target; }
     public int maxInFlight() { return maxInFlight; }

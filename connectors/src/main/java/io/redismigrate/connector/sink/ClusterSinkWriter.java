@@ -1,0 +1,707 @@
+package io.redismigrate.connector.sink;
+
+import io.redismigrate.connector.event.CommandKeys;
+import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.event.Slots;
+import io.redismigrate.connector.progress.Progress;
+import io.redismigrate.connector.resp.RedisConnection;
+import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.resp.RespError;
+import io.redismigrate.connector.resp.RespReader;
+import io.redismigrate.connector.sink.ClusterFences.ByteKey;
+import io.redismigrate.connector.sink.ClusterNode.Unit;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Writes events to a Redis Cluster destination. Each event goes to the master owning its slot (map from
+ * {@code CLUSTER SLOTS}), one pipelined {@link ClusterNode} per master.
+ *
+ * <p><b>Order.</b> Per slot at most one {@link Unit} is in flight; events of a slot arriving meanwhile wait in the
+ * slot's queue and go out together as the next unit once the previous one is answered. So a redirect
+ * (MOVED/ASK during resharding, TRYAGAIN, CLUSTERDOWN during a failover) can never let a later command of the slot
+ * overtake an earlier one: the redirected commands are put back at the head of the slot's queue and resent to the
+ * new owner (MOVED, the slot map is updated), or once to the importing node after {@code ASKING} (ASK), or to the
+ * same node after a short pause (TRYAGAIN/CLUSTERDOWN). Slots are independent, so many slots are in flight at once.
+ *
+ * <p><b>Exactly-once.</b> Stream events of a slot go out as {@code MULTI … SET <fence of (split, slot)> <offset>
+ * EXEC} ({@link ClusterFences}); a failed EXEC applied nothing, so resending it is safe. Replayed events at or
+ * below the fence loaded at start are skipped. {@link RedisEvent#refresh() Refresh} events (cross-slot commands)
+ * are resolved here: the key's DUMP + PTTL and the source's {@code master_repl_offset} R are read in one MULTI on
+ * the source, the key is written with RESTORE (or DEL when gone) and a per-key fence R, in the same MULTI as the
+ * slot's fence; later events touching that key with offsets ≤ R are already in the copied value and are skipped
+ * (or, if they touch other keys too, turned into refreshes of all their keys).
+ */
+public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterSinkWriter.class);
+    private static final byte[] SET = b("SET");
+    private static final byte[] DEL = b("DEL");
+    private static final byte[] HSET = b("HSET");
+    private static final byte[] HDEL = b("HDEL");
+    private static final byte[] RESTORE = b("RESTORE");
+    private static final byte[] REPLACE = b("REPLACE");
+    private static final byte[] ABSTTL = b("ABSTTL");
+    private static final long RETRY_PAUSE_MS = 20;
+
+    private final RedisSinkConfig config;
+    private final ProcessingTimeService timers;
+    private final Thread owner = Thread.currentThread();
+    private final ConcurrentLinkedQueue<Unit> done = new ConcurrentLinkedQueue<>();
+    private final Map<String, ClusterNode> nodes = new HashMap<>();
+    private final Map<String, RedisEndpoint> endpoints = new HashMap<>();
+    private final String[] owners = new String[Slots.SLOT_COUNT];
+    private final SlotState[] slots = new SlotState[Slots.SLOT_COUNT];
+    private final ArrayDeque<Integer> delayed = new ArrayDeque<>();
+    private final Map<String, long[]> loadedFences;
+    private final Map<String, Map<Integer, Map<ByteKey, Long>>> keyFences;
+    private final Map<String, RedisConnection> sources = new HashMap<>();
+    private final int subtask;
+    private final int parallelism;
+    private final int maxParallelism;
+    private final Counter numRecordsSend;
+    private final Counter replaySkipped;
+    private final Counter redirects;
+    private final Counter refreshed;
+    private final Counter commandsWritten;
+    private int queued;    // events waiting in slot queues
+    private int inFlight;  // events in units not yet answered
+    private boolean flushTimerPending;
+    private boolean closed;
+
+    private static final class SlotState {
+        final ArrayDeque<RedisEvent> pending = new ArrayDeque<>();
+        Unit inFlight;
+        String askNode;
+        List<RedisEvent> askEvents;
+        long retryAt;
+        long failingSince;
+        boolean isDelayed;
+    }
+
+    public ClusterSinkWriter(RedisSinkConfig config, WriterInitContext context) throws IOException {
+        this.config = config;
+        SinkWriterMetricGroup metrics = context.metricGroup();
+        this.numRecordsSend = metrics.getNumRecordsSendCounter();
+        this.replaySkipped = metrics.counter("replayedCommandsSkipped");
+        this.redirects = metrics.counter("clusterRedirects");
+        this.refreshed = metrics.counter("crossSlotKeysRefreshed");
+        this.commandsWritten = metrics.counter("commandsWritten");
+        this.timers = context.getProcessingTimeService();
+        this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        this.parallelism = context.getTaskInfo().getNumberOfParallelSubtasks();
+        this.maxParallelism = context.getTaskInfo().getMaxNumberOfParallelSubtasks();
+        for (RedisEndpoint e : config.clusterNodes()) endpoints.put(e.toString(), e);
+        endpoints.putIfAbsent(config.target().toString(), config.target());
+        refreshSlotMap();
+        ClusterFences.Loaded loaded = new ClusterFences.Loaded();
+        for (String master : masters()) {
+            try (RedisConnection c = RedisConnection.open(endpoint(master), "target", config.connectTimeoutMs())) {
+                ClusterFences.load(c, loaded);
+            }
+        }
+        this.loadedFences = loaded.fences;
+        this.keyFences = loaded.keyFences;
+        metrics.gauge("inFlight", (Gauge<Integer>) () -> inFlight);
+        metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
+        metrics.gauge("lagBytes", (Gauge<Long>) () -> maxOf(Progress.SplitProgress::lagBytes));
+    }
+
+    // ------------------------------------------------------------------ topology
+
+    private RedisEndpoint endpoint(String address) {
+        return endpoints.computeIfAbsent(address, a -> {
+            int colon = a.lastIndexOf(':');
+            return config.target().withAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
+        });
+    }
+
+    private java.util.Set<String> masters() {
+        java.util.Set<String> m = new java.util.TreeSet<>();
+        for (String o : owners) if (o != null) m.add(o);
+        return m;
+    }
+
+    /** Reads CLUSTER SLOTS from the first known node that answers. */
+    private void refreshSlotMap() throws IOException {
+        IOException last = null;
+        List<String> candidates = new ArrayList<>(endpoints.keySet());
+        for (String address : candidates) {
+            try (RedisConnection c = RedisConnection.open(endpoint(address), "target", config.connectTimeoutMs())) {
+                Object reply = c.call("CLUSTER", "SLOTS");
+                if (reply instanceof RespError) {
+                    last = new IOException("target " + address + ": CLUSTER SLOTS failed: " + reply);
+                    continue;
+                }
+                java.util.Arrays.fill(owners, null);
+                for (Object r : (List<?>) reply) {
+                    List<?> range = (List<?>) r;
+                    int from = ((Number) range.get(0)).intValue();
+                    int to = ((Number) range.get(1)).intValue();
+                    List<?> master = (List<?>) range.get(2);
+                    String host = RespReader.text(master.get(0));
+                    if (host.isEmpty()) host = c.endpoint().host();
+                    String addr = host + ":" + ((Number) master.get(1)).intValue();
+                    endpoint(addr);
+                    for (int s = from; s <= to; s++) owners[s] = addr;
+                }
+                return;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("target: no cluster node known");
+    }
+
+    private ClusterNode node(String address) throws IOException {
+        ClusterNode n = nodes.get(address);
+        if (n == null || n.failure() != null) {
+            if (n != null) throw n.failure();
+            n = new ClusterNode(address, endpoint(address), config, done, owner);
+            nodes.put(address, n);
+        }
+        return n;
+    }
+
+    private boolean mySlot(int slot) {
+        return parallelism <= 1
+                || KeyGroupRangeAssignment.assignKeyToParallelOperator(slot, maxParallelism, parallelism) == subtask;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    @Override
+    public void write(RedisEvent event, Context context) throws IOException, InterruptedException {
+        drainDone();
+        if (event.kind() == RedisEvent.Kind.CONTROL) {
+            control(event);
+            return;
+        }
+        if (event.key() == null) {
+            keyless(event);
+            return;
+        }
+        if (event.stream()) {
+            long[] f = loadedFences.get(event.splitId());
+            if (f != null && event.offset() <= f[event.slot()]) {
+                replaySkipped.inc();
+                return;
+            }
+        }
+        int slot = event.slot();
+        SlotState s = slots[slot];
+        if (s == null) s = slots[slot] = new SlotState();
+        s.pending.add(event);
+        queued++;
+        numRecordsSend.inc();
+        trySend(slot);
+        while (queued + inFlight > config.maxInFlight()) awaitProgress();
+        if (!flushTimerPending) scheduleIdleFlush();
+    }
+
+    private void control(RedisEvent event) throws IOException, InterruptedException {
+        String type = event.controlType();
+        if (RedisEvent.HEARTBEAT.equals(type)) {
+            Progress.SplitProgress p = Progress.of(event.splitId());
+            p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
+            p.appliedOffset = Math.max(p.appliedOffset, event.offset());
+        } else if (RedisEvent.SNAPSHOT_START.equals(type)) {
+            // every sink subtask gets a copy (routed by a key of one of its slots): drop this split's fences of
+            // the slots this subtask writes; a new snapshot rewrites everything
+            drainAll();
+            String split = event.splitId();
+            loadedFences.remove(split);
+            Map<Integer, Map<ByteKey, Long>> kf = keyFences.remove(split);
+            List<byte[][]> dels = new ArrayList<>();
+            for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
+                if (!mySlot(slot)) continue;
+                dels.add(new byte[][] {DEL, ClusterFences.fenceKey(slot, split), ClusterFences.keyFenceKey(slot, split)});
+            }
+            sideCalls(dels);
+            if (kf != null) LOG.debug("dropped key fences of {} slots", kf.size());
+        }
+    }
+
+    /**
+     * Keyless commands. FLUSHALL/FLUSHDB reach every sink subtask (the scope step broadcasts them): each deletes
+     * the keys of its own slots, so a flush stays ordered with the later writes of every slot. Others (FUNCTION,
+     * SCRIPT, PUBLISH) go to every master from whichever subtask gets them.
+     */
+    private void keyless(RedisEvent event) throws IOException, InterruptedException {
+        drainAll();
+        String name = event.kind() == RedisEvent.Kind.COMMAND ? CommandKeys.name(event.args()) : "";
+        if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) {
+            clearMySlots(event);
+            return;
+        }
+        if (name.equals("PUBLISH") || name.equals("SPUBLISH")) {
+            sideCallOne(owners[0], event.args(), event);
+            return;
+        }
+        if (event.kind() == RedisEvent.Kind.TRANSACTION) {
+            throw new IOException("target: a keyless MULTI/EXEC cannot be routed on a cluster destination (" + event + ")");
+        }
+        for (String m : masters()) sideCallOne(m, event.args(), event);
+    }
+
+    private void clearMySlots(RedisEvent event) throws IOException {
+        long[] f = event.stream() ? loadedFences.get(event.splitId()) : null;
+        int deleted = 0;
+        Map<String, RedisConnection> conns = new HashMap<>();
+        try {
+            for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
+                if (!mySlot(slot) || (f != null && event.offset() <= f[slot])) continue;
+                RedisConnection c = conns.get(owners[slot]);
+                if (c == null) {
+                    c = RedisConnection.open(endpoint(owners[slot]), "target", config.connectTimeoutMs());
+                    conns.put(owners[slot], c);
+                }
+                while (true) {
+                    Object r = c.call("CLUSTER", "GETKEYSINSLOT", Integer.toString(slot), "1000");
+                    if (r instanceof RespError) throw new IOException("target " + owners[slot] + ": CLUSTER GETKEYSINSLOT failed: " + r);
+                    List<byte[]> keys = new ArrayList<>();
+                    for (Object k : (List<?>) r) {
+                        byte[] key = (byte[]) k;
+                        if (event.stream() && new String(key, StandardCharsets.UTF_8).startsWith("__redis_migrate:")) continue;
+                        keys.add(key);
+                    }
+                    if (keys.isEmpty()) break;
+                    byte[][] del = new byte[keys.size() + 1][];
+                    del[0] = DEL;
+                    for (int i = 0; i < keys.size(); i++) del[i + 1] = keys.get(i);
+                    Object d = c.call(del);
+                    if (d instanceof RespError) throw new IOException("target " + owners[slot] + ": DEL failed: " + d);
+                    deleted += keys.size();
+                }
+                if (event.stream()) {
+                    Object r = c.call(new byte[][] {SET, ClusterFences.fenceKey(slot, event.splitId()), num(event.offset())});
+                    if (r instanceof RespError) throw new IOException("target " + owners[slot] + ": SET fence failed: " + r);
+                }
+            }
+        } finally {
+            for (RedisConnection c : conns.values()) c.close();
+        }
+        LOG.info("{}: deleted {} keys in the slots of sink subtask {}", event.commandName(), deleted, subtask);
+    }
+
+    private void sideCalls(List<byte[][]> cmds) throws IOException {
+        Map<String, RedisConnection> conns = new HashMap<>();
+        try {
+            for (byte[][] cmd : cmds) {
+                String addr = owners[Slots.slot(cmd[1])];
+                RedisConnection c = conns.get(addr);
+                if (c == null) {
+                    c = RedisConnection.open(endpoint(addr), "target", config.connectTimeoutMs());
+                    conns.put(addr, c);
+                }
+                c.writer().command(cmd);
+            }
+            for (RedisConnection c : conns.values()) c.writer().flush();
+            for (byte[][] cmd : cmds) {
+                Object r = conns.get(owners[Slots.slot(cmd[1])]).reader().read();
+                if (r instanceof RespError) throw new IOException("target: " + new String(cmd[0], StandardCharsets.US_ASCII) + " failed: " + r);
+            }
+        } finally {
+            for (RedisConnection c : conns.values()) c.close();
+        }
+    }
+
+    private void sideCallOne(String address, byte[][] args, RedisEvent event) throws IOException {
+        try (RedisConnection c = RedisConnection.open(endpoint(address), "target", config.connectTimeoutMs())) {
+            Object r = c.call(args);
+            if (r instanceof RespError) throw WriteErrors.rejected(endpoint(address), event, -1, (RespError) r);
+        }
+    }
+
+    /** Sends the slot's next unit if nothing of the slot is in flight and no retry pause is pending. */
+    private void trySend(int slot) throws IOException {
+        SlotState s = slots[slot];
+        if (s == null || s.inFlight != null) return;
+        if (s.pending.isEmpty() && s.askEvents == null) return;
+        if (s.retryAt != 0) {
+            if (System.currentTimeMillis() < s.retryAt) {
+                if (!s.isDelayed) {
+                    s.isDelayed = true;
+                    delayed.add(slot);
+                }
+                return;
+            }
+            s.retryAt = 0;
+        }
+        Unit u;
+        String address;
+        if (s.askEvents != null) {
+            u = build(slot, new ArrayDeque<>(s.askEvents), true);
+            address = s.askNode;
+            s.askEvents = null;
+            s.askNode = null;
+        } else {
+            u = build(slot, s.pending, false);
+            address = owners[slot];
+        }
+        if (u == null) return;
+        if (address == null) {
+            refreshSlotMap();
+            address = owners[slot];
+            if (address == null) throw new IOException("target: slot " + slot + " is not served by any master; assign it (CLUSTER ADDSLOTS) and resume");
+        }
+        s.inFlight = u;
+        inFlight += u.events.size();
+        node(address).send(u);
+        commandsWritten.inc(u.commands.length);
+    }
+
+    /**
+     * Takes the next unit off {@code q}: consecutive stream events of one split (MULTI … fence … EXEC), or
+     * consecutive snapshot events (plain pipeline). Skips events covered by a key fence.
+     */
+    private Unit build(int slot, ArrayDeque<RedisEvent> q, boolean asking) throws IOException {
+        while (!q.isEmpty()) {
+            RedisEvent first = q.peek();
+            if (!first.stream()) {
+                List<RedisEvent> events = new ArrayList<>();
+                List<byte[][]> cmds = new ArrayList<>();
+                while (!q.isEmpty() && !q.peek().stream() && events.size() < config.batchCommands()) {
+                    RedisEvent e = take(q);
+                    events.add(e);
+                    cmds.add(snapshotCommand(e));
+                }
+                return new Unit(slot, false, asking, events, cmds.toArray(new byte[0][][]), cmds.size());
+            }
+            String split = first.splitId();
+            List<RedisEvent> events = new ArrayList<>();
+            List<byte[][]> cmds = new ArrayList<>();
+            Map<ByteKey, Long> kf = keyFencesOf(split, slot, false);
+            List<byte[]> pruned = new ArrayList<>();
+            if (kf != null) {
+                for (Iterator<Map.Entry<ByteKey, Long>> it = kf.entrySet().iterator(); it.hasNext(); ) {
+                    Map.Entry<ByteKey, Long> e = it.next();
+                    if (e.getValue() < first.offset()) {
+                        pruned.add(e.getKey().bytes);
+                        it.remove();
+                    }
+                }
+            }
+            List<byte[]> fenced = new ArrayList<>();
+            List<Long> fencedAt = new ArrayList<>();
+            while (!q.isEmpty() && q.peek().stream() && q.peek().splitId().equals(split)
+                    && cmds.size() < config.batchCommands()) {
+                RedisEvent e = take(q);
+                if (!e.refresh() && kf != null && !kf.isEmpty()) {
+                    List<byte[]> keys = distinct(keysOf(e));
+                    boolean covered = false;
+                    for (byte[] k : keys) {
+                        Long r = kf.get(new ByteKey(k));
+                        if (r != null && e.offset() <= r) covered = true;
+                    }
+                    if (covered) {
+                        if (keys.size() == 1) {
+                            replaySkipped.inc();
+                            events.add(e); // still part of the unit, for the fence
+                            continue;
+                        }
+                        for (byte[] k : keys) refreshInto(e, k, slot, cmds, fenced, fencedAt);
+                        events.add(e);
+                        continue;
+                    }
+                }
+                events.add(e);
+                if (e.refresh()) {
+                    refreshInto(e, e.key(), slot, cmds, fenced, fencedAt);
+                    kf = keyFencesOf(split, slot, false);
+                } else if (e.kind() == RedisEvent.Kind.TRANSACTION) {
+                    for (byte[][] c : e.commands()) if (!isSelect(c)) cmds.add(c);
+                } else {
+                    cmds.add(e.args());
+                }
+            }
+            int eventCommands = cmds.size();
+            RedisEvent last = events.get(events.size() - 1);
+            cmds.add(new byte[][] {SET, ClusterFences.fenceKey(slot, split), num(last.offset())});
+            byte[] kfKey = ClusterFences.keyFenceKey(slot, split);
+            if (!pruned.isEmpty()) {
+                byte[][] hdel = new byte[pruned.size() + 2][];
+                hdel[0] = HDEL;
+                hdel[1] = kfKey;
+                for (int i = 0; i < pruned.size(); i++) hdel[i + 2] = pruned.get(i);
+                cmds.add(hdel);
+            }
+            for (int i = 0; i < fenced.size(); i++) {
+                cmds.add(new byte[][] {HSET, kfKey, fenced.get(i), num(fencedAt.get(i))});
+            }
+            return new Unit(slot, true, asking, events, cmds.toArray(new byte[0][][]), eventCommands);
+        }
+        return null;
+    }
+
+    private RedisEvent take(ArrayDeque<RedisEvent> q) {
+        queued--;
+        return q.poll();
+    }
+
+    private static List<byte[]> keysOf(RedisEvent e) {
+        if (e.kind() == RedisEvent.Kind.TRANSACTION) {
+            List<byte[]> keys = new ArrayList<>();
+            for (byte[][] c : e.commands()) keys.addAll(CommandKeys.keys(c));
+            return keys;
+        }
+        return CommandKeys.keys(e.args());
+    }
+
+    private static List<byte[]> distinct(List<byte[]> keys) {
+        if (keys.size() < 2) return keys;
+        java.util.LinkedHashMap<ByteKey, byte[]> m = new java.util.LinkedHashMap<>();
+        for (byte[] k : keys) m.putIfAbsent(new ByteKey(k), k);
+        return new ArrayList<>(m.values());
+    }
+
+    private Map<ByteKey, Long> keyFencesOf(String split, int slot, boolean create) {
+        Map<Integer, Map<ByteKey, Long>> bySlot = keyFences.get(split);
+        if (bySlot == null) {
+            if (!create) return null;
+            bySlot = new HashMap<>();
+            keyFences.put(split, bySlot);
+        }
+        Map<ByteKey, Long> m = bySlot.get(slot);
+        if (m == null && create) {
+            m = new HashMap<>();
+            bySlot.put(slot, m);
+        }
+        return m;
+    }
+
+    /**
+     * Copies {@code key} from the source: DUMP, PTTL and the source's replication offset R in one MULTI, so the
+     * value is exactly the source's state at R (≥ the event's offset: the source applied the command before it
+     * was replicated). Adds RESTORE … REPLACE (or DEL) to {@code cmds} and records the key fence R.
+     */
+    private void refreshInto(RedisEvent e, byte[] key, int slot, List<byte[][]> cmds, List<byte[]> fenced,
+                             List<Long> fencedAt) throws IOException {
+        RedisConnection src = source(e.splitId());
+        src.writer().command(new byte[][] {b("MULTI")});
+        src.writer().command(new byte[][] {b("DUMP"), key});
+        src.writer().command(new byte[][] {b("PTTL"), key});
+        src.writer().command(new byte[][] {b("INFO"), b("replication")});
+        src.writer().command(new byte[][] {b("EXEC")});
+        src.writer().flush();
+        for (int i = 0; i < 4; i++) {
+            Object r = src.reader().read();
+            if (r instanceof RespError) throw new IOException("source " + src.endpoint() + ": reading key '"
+                    + e.printableKey() + "' for a cross-slot refresh failed: " + r + "; the source user needs DUMP, PTTL and INFO");
+        }
+        Object exec = src.reader().read();
+        if (!(exec instanceof List)) throw new IOException("source " + src.endpoint() + ": MULTI for a cross-slot refresh failed: " + exec);
+        List<?> res = (List<?>) exec;
+        byte[] payload = (byte[]) res.get(0);
+        long pttl = ((Number) res.get(1)).longValue();
+        long offset = -1;
+        for (String line : RespReader.text(res.get(2)).split("\r\n")) {
+            if (line.startsWith("master_repl_offset:")) offset = Long.parseLong(line.substring(19).trim());
+        }
+        if (offset < e.offset()) throw new IOException("source " + src.endpoint() + ": offset " + offset + " is behind the stream ("
+                + e.offset() + "); the source must be the master the stream comes from");
+        if (payload == null) {
+            cmds.add(new byte[][] {DEL, key});
+        } else {
+            long at = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
+            cmds.add(new byte[][] {RESTORE, key, num(at), payload, REPLACE, ABSTTL});
+        }
+        keyFencesOf(e.splitId(), slot, true).put(new ByteKey(key), offset);
+        fenced.add(key);
+        fencedAt.add(offset);
+        refreshed.inc();
+    }
+
+    private RedisConnection source(String split) throws IOException {
+        RedisConnection c = sources.get(split);
+        if (c != null) return c;
+        for (RedisEndpoint e : config.sources()) {
+            if ((e.host() + ":" + e.port()).equals(split)) {
+                c = RedisConnection.open(e, "source", config.connectTimeoutMs());
+                c.setReadTimeout(config.replyTimeoutMs());
+                sources.put(split, c);
+                return c;
+            }
+        }
+        throw new IOException("source node of split " + split + " unknown to the sink; cannot refresh cross-slot keys");
+    }
+
+    private byte[][] snapshotCommand(RedisEvent e) {
+        if (e.kind() == RedisEvent.Kind.RESTORE) {
+            long expireAt = e.expireAtMs();
+            if (config.useAbsTtl()) return new byte[][] {RESTORE, e.key(), num(expireAt), e.payload(), REPLACE, ABSTTL};
+            long ttl = expireAt == 0 ? 0 : Math.max(1, expireAt - System.currentTimeMillis());
+            return new byte[][] {RESTORE, e.key(), num(ttl), e.payload(), REPLACE};
+        }
+        return e.args();
+    }
+
+    // ------------------------------------------------------------------ replies
+
+    /** Handles every finished unit: frees its slot, resends redirected commands, throws on a real error. */
+    private void drainDone() throws IOException {
+        Unit u;
+        while ((u = done.poll()) != null) {
+            SlotState s = slots[u.slot];
+            s.inFlight = null;
+            inFlight -= u.events.size();
+            if (u.error != null) {
+                RedisEvent e = u.multi || u.errorIndex < 0 ? u.events.get(0) : u.events.get(u.errorIndex);
+                throw WriteErrors.rejected(endpoint(u.node.address), e, -1, u.error);
+            }
+            if (u.redirected()) {
+                redirected(u, s);
+            } else {
+                s.failingSince = 0;
+                if (u.multi) {
+                    RedisEvent last = u.events.get(u.events.size() - 1);
+                    Progress.SplitProgress p = Progress.of(last.splitId());
+                    p.appliedOffset = Math.max(p.appliedOffset, last.offset());
+                    p.commandsApplied += u.eventCommands;
+                }
+            }
+            trySend(u.slot);
+        }
+        for (ClusterNode n : nodes.values()) {
+            if (n.failure() != null) throw n.failure();
+        }
+    }
+
+    private void redirected(Unit u, SlotState s) throws IOException {
+        redirects.inc();
+        long now = System.currentTimeMillis();
+        if (s.failingSince == 0) s.failingSince = now;
+        String cause = null;
+        List<RedisEvent> again = new ArrayList<>();
+        if (u.multi) {
+            again.addAll(u.events);
+            cause = u.redirects[0];
+        } else {
+            for (int i = 0; i < u.events.size(); i++) {
+                if (u.redirects[i] != null) {
+                    again.add(u.events.get(i));
+                    if (cause == null) cause = u.redirects[i];
+                }
+            }
+        }
+        if (now - s.failingSince > config.replyTimeoutMs()) {
+            throw new IOException("target: slot " + u.slot + " still redirected after " + config.replyTimeoutMs()
+                    + " ms (" + cause + "); check the cluster's state (CLUSTER INFO, slots stuck MIGRATING/IMPORTING)");
+        }
+        String[] parts = cause.split(" ");
+        switch (parts[0]) {
+            case "MOVED":
+                owners[Integer.parseInt(parts[1])] = parts[2];
+                endpoint(parts[2]);
+                requeue(s, again);
+                break;
+            case "ASK":
+                if (u.asking) { // asked again: wait for the migration to settle
+                    requeue(s, again);
+                    s.retryAt = now + RETRY_PAUSE_MS;
+                } else {
+                    s.askNode = parts[2];
+                    endpoint(parts[2]);
+                    s.askEvents = again; // counted as queued until sent
+                    queued += again.size();
+                }
+                break;
+            default: // TRYAGAIN, CLUSTERDOWN: the same owner, after a pause; the map may have changed meanwhile
+                requeue(s, again);
+                s.retryAt = now + RETRY_PAUSE_MS;
+                if ("CLUSTERDOWN".equals(parts[0])) refreshSlotMap();
+                break;
+        }
+    }
+
+    private void requeue(SlotState s, List<RedisEvent> again) {
+        for (int i = again.size() - 1; i >= 0; i--) s.pending.addFirst(again.get(i));
+        queued += again.size();
+    }
+
+    private void retryDelayed() throws IOException {
+        int n = delayed.size();
+        for (int i = 0; i < n; i++) {
+            int slot = delayed.poll();
+            slots[slot].isDelayed = false;
+            trySend(slot);
+        }
+    }
+
+    private void flushNodes() throws IOException {
+        for (ClusterNode n : nodes.values()) n.flush();
+    }
+
+    private void awaitProgress() throws IOException, InterruptedException {
+        flushNodes();
+        if (done.isEmpty()) LockSupport.parkNanos(1_000_000L);
+        if (Thread.interrupted()) throw new InterruptedException();
+        drainDone();
+        retryDelayed();
+    }
+
+    /** Sends and waits until every queued event is answered. */
+    private void drainAll() throws IOException, InterruptedException {
+        drainDone();
+        retryDelayed();
+        while (queued + inFlight > 0) awaitProgress();
+    }
+
+    private void scheduleIdleFlush() {
+        if (timers == null || config.flushIntervalMs() <= 0) return;
+        flushTimerPending = true;
+        timers.registerTimer(timers.getCurrentProcessingTime() + config.flushIntervalMs(), time -> {
+            flushTimerPending = false;
+            if (closed) return;
+            drainDone();
+            retryDelayed();
+            flushNodes();
+            if (queued + inFlight > 0) scheduleIdleFlush();
+        });
+    }
+
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        drainAll();
+    }
+
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        for (ClusterNode n : nodes.values()) n.close();
+        for (RedisConnection c : sources.values()) c.close();
+    }
+
+    private static boolean isSelect(byte[][] c) {
+        return c.length == 2 && new String(c[0], StandardCharsets.US_ASCII).equalsIgnoreCase("SELECT");
+    }
+
+    private static long maxOf(java.util.function.ToLongFunction<Progress.SplitProgress> f) {
+        long max = -1;
+        for (Progress.SplitProgress p : Progress.all().values()) max = Math.max(max, f.applyAsLong(p));
+        return max;
+    }
+
+    private static byte[] num(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
