@@ -33,10 +33,12 @@ public final class MigrationJob {
         Precheck.ensurePassed(o);
         int targetRdb;
         boolean absTtl;
+        java.util.List<io.redismigrate.connector.resp.RedisEndpoint> clusterNodes;
         try (RedisConnection target = RedisConnection.open(o.target(), "target", RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS)) {
             String version = target.info("server").getOrDefault("redis_version", "");
             targetRdb = RedisVersions.rdbVersion(version);
             absTtl = RedisVersions.rdbVersion(version) >= 9; // RESTORE … ABSTTL since Redis 5.0
+            clusterNodes = ClusterTopology.nodes(target);
         }
 
         RetryPolicy retry = new RetryPolicy(o.retryConnect(), o.retryOther());
@@ -45,7 +47,7 @@ public final class MigrationJob {
         while (true) {
             Attempt attempt = new Attempt();
             try {
-                return attempt.run(o, resumeFrom, cleanFirst, targetRdb, absTtl, out);
+                return attempt.run(o, resumeFrom, cleanFirst, targetRdb, absTtl, clusterNodes, out);
             } catch (Exception e) {
                 if (StopWithSavepoint.requested()) throw e;
                 java.time.Duration wait = retry.onFailure(e, attempt.runningMillis());
@@ -73,10 +75,11 @@ public final class MigrationJob {
             return (System.nanoTime() - started) / 1_000_000;
         }
 
-        int run(MigrationOptions o, String resumeFrom, boolean cleanFirst, int targetRdb, boolean absTtl, PrintStream out)
+        int run(MigrationOptions o, String resumeFrom, boolean cleanFirst, int targetRdb, boolean absTtl,
+                java.util.List<io.redismigrate.connector.resp.RedisEndpoint> clusterNodes, PrintStream out)
                 throws Exception {
             StreamExecutionEnvironment env = environment(o, resumeFrom, out);
-            MigrationPipeline.build(env, o, targetRdb, absTtl, cleanFirst);
+            MigrationPipeline.build(env, o, targetRdb, absTtl, cleanFirst, clusterNodes);
             String name = "redis-migrate " + o.source() + " -> " + o.target();
             if (!o.mode().includesStream()) {
                 JobClient job = env.executeAsync(name);

@@ -100,10 +100,13 @@ public final class RedisEvent {
     /**
      * A stream event for a cluster destination: the command at {@code offset} changed {@code key} in a way that
      * cannot be replayed per slot (cross-slot RENAME, SUNIONSTORE, a transaction spanning slots…); the sink copies
-     * the key's value from the source instead (DUMP + PTTL at a known source offset, then RESTORE or DEL).
+     * the keys' values (all of one slot) from the source instead (DUMP + PTTL at a known source offset, then RESTORE or DEL).
      */
-    public static RedisEvent refresh(String splitId, long offset, int db, byte[] key) {
-        return new RedisEvent(Kind.COMMAND, splitId, offset, db, key, 0, null, new byte[][] {REFRESH, key}, null, null,
+    public static RedisEvent refresh(String splitId, long offset, int db, java.util.List<byte[]> keys) {
+        byte[][] args = new byte[keys.size() + 1][];
+        args[0] = REFRESH;
+        for (int i = 0; i < keys.size(); i++) args[i + 1] = keys.get(i);
+        return new RedisEvent(Kind.COMMAND, splitId, offset, db, keys.get(0), 0, null, args, null, null,
                 FLAG_STREAM | FLAG_REFRESH);
     }
 

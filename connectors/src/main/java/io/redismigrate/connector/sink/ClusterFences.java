@@ -21,36 +21,20 @@ import java.util.Map;
 final class ClusterFences {
     static final String FENCE_PREFIX = OffsetFence.PREFIX;
     static final String KFENCE_PREFIX = "__redis_migrate:kfence:";
-    private static final String[] TAGS = buildTags();
 
     private ClusterFences() {}
 
-    private static String[] buildTags() {
-        String[] tags = new String[Slots.SLOT_COUNT];
-        int found = 0;
-        for (int i = 0; found < tags.length; i++) {
-            String t = Integer.toString(i, 36);
-            byte[] b = t.getBytes(StandardCharsets.US_ASCII);
-            int slot = Slots.crc16(b, 0, b.length) & (Slots.SLOT_COUNT - 1);
-            if (tags[slot] == null) {
-                tags[slot] = t;
-                found++;
-            }
-        }
-        return tags;
-    }
-
     /** A short string whose hash slot is {@code slot}. */
     static String tag(int slot) {
-        return TAGS[slot];
+        return io.redismigrate.connector.event.SlotTags.tag(slot);
     }
 
     static byte[] fenceKey(int slot, String split) {
-        return (FENCE_PREFIX + "{" + TAGS[slot] + "}:" + split).getBytes(StandardCharsets.UTF_8);
+        return (FENCE_PREFIX + "{" + tag(slot) + "}:" + split).getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] keyFenceKey(int slot, String split) {
-        return (KFENCE_PREFIX + "{" + TAGS[slot] + "}:" + split).getBytes(StandardCharsets.UTF_8);
+        return (KFENCE_PREFIX + "{" + tag(slot) + "}:" + split).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Split id of a tagged fence key ({@code <prefix>{tag}:<split>}), or null for another key. */

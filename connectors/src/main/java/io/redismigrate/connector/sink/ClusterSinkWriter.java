@@ -192,7 +192,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
             control(event);
             return;
         }
-        if (event.key() == null) {
+        if (event.key() == null || isFlush(event)) {
             keyless(event);
             return;
         }
@@ -422,7 +422,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                 }
                 events.add(e);
                 if (e.refresh()) {
-                    refreshInto(e, e.key(), slot, cmds, fenced, fencedAt);
+                    for (int i = 1; i < e.args().length; i++) refreshInto(e, e.args()[i], slot, cmds, fenced, fencedAt);
                     kf = keyFencesOf(split, slot, false);
                 } else if (e.kind() == RedisEvent.Kind.TRANSACTION) {
                     for (byte[][] c : e.commands()) if (!isSelect(c)) cmds.add(c);
@@ -685,6 +685,12 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         closed = true;
         for (ClusterNode n : nodes.values()) n.close();
         for (RedisConnection c : sources.values()) c.close();
+    }
+
+    private static boolean isFlush(RedisEvent e) {
+        if (e.kind() != RedisEvent.Kind.COMMAND || e.refresh()) return false;
+        String n = CommandKeys.name(e.args());
+        return n.equals("FLUSHALL") || n.equals("FLUSHDB");
     }
 
     private static boolean isSelect(byte[][] c) {

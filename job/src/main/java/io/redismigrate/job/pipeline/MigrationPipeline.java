@@ -12,6 +12,7 @@ import io.redismigrate.connector.source.RedisSourceConfig;
 import io.redismigrate.connector.source.SyncMode;
 import io.redismigrate.job.MigrationOptions;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -32,6 +33,15 @@ public final class MigrationPipeline {
      */
     public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
                              boolean targetSupportsAbsTtl, boolean cleanFirst) {
+        build(env, o, targetRdbVersion, targetSupportsAbsTtl, cleanFirst, List.of());
+    }
+
+    /**
+     * @param clusterNodes the destination's nodes when it is a Redis Cluster, else empty: events are made
+     *     single-slot ({@link ClusterRouting}) and always spread by {@code keyBy(slot)} over the sink subtasks
+     */
+    public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
+                             boolean targetSupportsAbsTtl, boolean cleanFirst, List<RedisEndpoint> clusterNodes) {
         List<RedisEndpoint> nodes = List.of(o.source());
         ReplicationConfig replication = ReplicationConfig.defaults();
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
@@ -48,6 +58,17 @@ public final class MigrationPipeline {
                 .setParallelism(sourceParallelism);
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl);
+        if (!clusterNodes.isEmpty()) {
+            // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent and
+            // the sink subtasks can share them even in the stream phase (order per slot holds per channel)
+            int p = Math.max(1, o.parallelism());
+            int maxP = KeyGroupRangeAssignment.computeDefaultMaxParallelism(p);
+            RedisSink sink = new RedisSink(sinkConfig.withCluster(clusterNodes, nodes));
+            events.flatMap(new ClusterRouting(p, maxP)).returns(RedisEventTypeInfo.INSTANCE).name("cluster-routing")
+                    .setParallelism(sourceParallelism)
+                    .keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(p).setMaxParallelism(maxP);
+            return;
+        }
         RedisSink sink = new RedisSink(sinkConfig);
         // The stream phase must apply multi-key commands and transactions in source order: a standalone target
         // is written by one subtask (one pipelined connection does several 100k commands/s).

@@ -88,7 +88,7 @@ public final class Precheck {
             results.add(targetWritable(tgt));
             results.add(decodingPath(src, tgt));
             results.add(memory(src, tgt));
-            results.addAll(scope(source, target));
+            results.addAll(scope(source, target, tgt.cluster));
         }
         return results;
     }
@@ -164,9 +164,12 @@ public final class Precheck {
         if ("sentinel".equals(n.mode)) {
             return CheckResult.fail(check, "this is a Sentinel, not a data node; give the --" + side + " URI of the master");
         }
+        if (n.cluster && side.equals("source")) {
+            return CheckResult.fail(check, side + " is a cluster node; cluster sources are not supported yet (in progress),"
+                    + " only standalone sources");
+        }
         if (n.cluster) {
-            return CheckResult.fail(check, side + " is a cluster node; cluster topologies are not supported yet (in progress),"
-                    + " only standalone nodes");
+            return CheckResult.ok(check, "Redis Cluster (only DB 0; writes are routed by slot to the masters)");
         }
         return CheckResult.ok(check, "standalone");
     }
@@ -264,12 +267,12 @@ public final class Precheck {
         return bytes < 1024 ? bytes : (bytes + 512) / 1024 * 1024;
     }
 
-    private List<CheckResult> scope(RedisConnection source, RedisConnection target) throws IOException {
+    private List<CheckResult> scope(RedisConnection source, RedisConnection target, boolean targetCluster) throws IOException {
         List<CheckResult> results = new ArrayList<>();
         int srcDatabases = Keyspace.databases(source);
-        int tgtDatabases = Keyspace.databases(target);
+        int tgtDatabases = targetCluster ? 1 : Keyspace.databases(target);
         Map<Integer, Long> srcKeys = Keyspace.keyCounts(source);
-        Map<Integer, Long> tgtKeys = Keyspace.keyCounts(target);
+        Map<Integer, Long> tgtKeys = targetCluster ? clusterKeyCounts(target) : Keyspace.keyCounts(target);
 
         // source DBs in scope: the listed ones, else every DB of the source
         TreeSet<Integer> srcDbs = new TreeSet<>();
@@ -303,7 +306,18 @@ public final class Precheck {
 
         Map<Integer, Integer> targets = new TreeMap<>(); // target DB -> source DB
         for (int d : srcDbs) targets.put(options.targetDb(d), d);
+        if (targetCluster) {
+            for (int d : srcDbs) {
+                Long n = srcKeys.get(d);
+                if (options.targetDb(d) != 0 && n != null && n > 0) {
+                    results.add(CheckResult.fail("target DBs in scope", "the target is a Redis Cluster, which has only DB 0, but source db"
+                            + d + " holds " + n + " keys; map it with --db-map " + d + ":0 or leave it out with --db 0"));
+                    return results;
+                }
+            }
+        }
         for (int t : targets.keySet()) {
+            if (targetCluster && t != 0) continue; // empty source DBs that would map elsewhere: nothing to write
             if (tgtDatabases > 0 && t >= tgtDatabases) {
                 results.add(CheckResult.fail("target DBs in scope", "source db" + targets.get(t) + " maps to target db" + t
                         + ", but the target has " + tgtDatabases + " databases; fix --db-map or raise 'databases' on the target"));
@@ -329,6 +343,18 @@ public final class Precheck {
             results.add(CheckResult.ok("target DBs in scope", "empty"));
         }
         return results;
+    }
+
+    /** DB 0 key count summed over the masters of a cluster target (the node given is just one of them). */
+    private static Map<Integer, Long> clusterKeyCounts(RedisConnection target) throws IOException {
+        Map<Integer, Long> counts = new TreeMap<>();
+        for (RedisEndpoint e : io.redismigrate.job.ClusterTopology.nodes(target)) {
+            try (RedisConnection c = RedisConnection.open(e, "target", TIMEOUT_MS)) {
+                if (!"master".equals(c.info("replication").get("role"))) continue;
+                for (Map.Entry<Integer, Long> k : Keyspace.keyCounts(c).entrySet()) counts.merge(k.getKey(), k.getValue(), Long::sum);
+            }
+        }
+        return counts;
     }
 
     /** The table as printed by {@code precheck}: check | result | detail, aligned. */

@@ -1,0 +1,172 @@
+package io.redismigrate.job.pipeline;
+
+import io.redismigrate.connector.event.CommandKeys;
+import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.event.SlotTags;
+import io.redismigrate.connector.event.Slots;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.util.Collector;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes every event single-slot for a cluster destination (before {@code keyBy(slot)}):
+ * <ul>
+ *   <li>MSET, MSETNX (replicated only when it succeeded, so every key was absent), DEL, UNLINK, TOUCH whose keys
+ *       span slots: one command per slot with that slot's keys (same result);</li>
+ *   <li>other commands and MULTI/EXEC blocks (also replicated script effects) spanning slots: one
+ *       {@link RedisEvent#refresh refresh} event per slot naming the keys they touch there; the sink copies those
+ *       keys from the source at a known offset (exact, see ClusterSinkWriter);</li>
+ *   <li>FLUSHALL/FLUSHDB and SNAPSHOT_START: one copy per sink subtask (routed by a key of one of its slots), so
+ *       each subtask handles the slots it writes, in order with their other writes.</li>
+ * </ul>
+ * Counted in the metrics {@code crossSlotCommandsSplit} and {@code crossSlotCommandsRefreshed}.
+ */
+public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisEvent> {
+    private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterRouting.class);
+
+    private final int sinkParallelism;
+    private final int sinkMaxParallelism;
+    private transient byte[][] subtaskKeys;
+    private transient Counter split;
+    private transient Counter refreshed;
+    private transient java.util.Set<String> logged;
+
+    public ClusterRouting(int sinkParallelism, int sinkMaxParallelism) {
+        this.sinkParallelism = sinkParallelism;
+        this.sinkMaxParallelism = sinkMaxParallelism;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        subtaskKeys = new byte[sinkParallelism][];
+        for (int slot = 0, found = 0; slot < Slots.SLOT_COUNT && found < sinkParallelism; slot++) {
+            int t = KeyGroupRangeAssignment.assignKeyToParallelOperator(slot, sinkMaxParallelism, sinkParallelism);
+            if (subtaskKeys[t] == null) {
+                subtaskKeys[t] = SlotTags.routingKey(slot);
+                found++;
+            }
+        }
+        split = getRuntimeContext().getMetricGroup().counter("crossSlotCommandsSplit");
+        refreshed = getRuntimeContext().getMetricGroup().counter("crossSlotCommandsRefreshed");
+        logged = new java.util.HashSet<>();
+    }
+
+    @Override
+    public void flatMap(RedisEvent e, Collector<RedisEvent> out) {
+        if (e.kind() == RedisEvent.Kind.CONTROL) {
+            if (RedisEvent.SNAPSHOT_START.equals(e.controlType())) broadcast(e, out);
+            else out.collect(e);
+            return;
+        }
+        if (e.db() != 0) {
+            throw new IllegalStateException("source db" + e.db() + " has writes, but the cluster target has only DB 0;"
+                    + " restart with --db-map " + e.db() + ":0 to merge it into DB 0, or --db 0 to leave it out");
+        }
+        if (e.kind() == RedisEvent.Kind.COMMAND && e.key() == null) {
+            String name = CommandKeys.name(e.args());
+            if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) broadcast(e, out);
+            else out.collect(e);
+            return;
+        }
+        if (!e.stream() || e.refresh()) {
+            out.collect(e);
+            return;
+        }
+        List<byte[]> keys;
+        if (e.kind() == RedisEvent.Kind.TRANSACTION) {
+            keys = new ArrayList<>();
+            for (byte[][] c : e.commands()) keys.addAll(CommandKeys.keys(c));
+        } else {
+            keys = CommandKeys.keys(e.args());
+        }
+        if (CommandKeys.commonSlot(keys) != -2) {
+            out.collect(e);
+            return;
+        }
+        String name = e.kind() == RedisEvent.Kind.TRANSACTION ? "MULTI/EXEC" : CommandKeys.name(e.args());
+        switch (name) {
+            case "MSET":
+            case "MSETNX":
+                splitPairs(e, out);
+                return;
+            case "DEL":
+            case "UNLINK":
+            case "TOUCH":
+                splitKeys(e, keys, out);
+                return;
+            default:
+                refresh(e, name, keys, out);
+        }
+    }
+
+    private void broadcast(RedisEvent e, Collector<RedisEvent> out) {
+        for (byte[] k : subtaskKeys) out.collect(e.withKey(k));
+    }
+
+    private void splitPairs(RedisEvent e, Collector<RedisEvent> out) {
+        byte[][] a = e.args();
+        Map<Integer, List<byte[]>> bySlot = new LinkedHashMap<>();
+        for (int i = 1; i + 1 < a.length; i += 2) {
+            List<byte[]> l = bySlot.computeIfAbsent(Slots.slot(a[i]), s -> new ArrayList<>());
+            l.add(a[i]);
+            l.add(a[i + 1]);
+        }
+        for (List<byte[]> l : bySlot.values()) {
+            byte[][] args = new byte[l.size() + 1][];
+            args[0] = MSET;
+            for (int i = 0; i < l.size(); i++) args[i + 1] = l.get(i);
+            out.collect(e.withKeyAndArgs(l.get(0), args));
+        }
+        split.inc();
+        note(e, "MSET", "split per slot");
+    }
+
+    private void splitKeys(RedisEvent e, List<byte[]> keys, Collector<RedisEvent> out) {
+        for (List<byte[]> l : bySlot(keys).values()) {
+            byte[][] args = new byte[l.size() + 1][];
+            args[0] = e.args()[0];
+            for (int i = 0; i < l.size(); i++) args[i + 1] = l.get(i);
+            out.collect(e.withKeyAndArgs(l.get(0), args));
+        }
+        split.inc();
+        note(e, CommandKeys.name(e.args()), "split per slot");
+    }
+
+    private void refresh(RedisEvent e, String name, List<byte[]> keys, Collector<RedisEvent> out) {
+        for (List<byte[]> l : bySlot(distinct(keys)).values()) {
+            out.collect(RedisEvent.refresh(e.splitId(), e.offset(), e.db(), l));
+        }
+        refreshed.inc();
+        note(e, name, "its keys are copied from the source");
+    }
+
+    private void note(RedisEvent e, String name, String what) {
+        if (logged.add(name)) {
+            LOG.info("cross-slot {} at offset {}: {} (counted in crossSlotCommandsSplit/crossSlotCommandsRefreshed; "
+                    + "logged once per command)", name, e.offset(), what);
+        }
+    }
+
+    private static Map<Integer, List<byte[]>> bySlot(List<byte[]> keys) {
+        Map<Integer, List<byte[]>> m = new LinkedHashMap<>();
+        for (byte[] k : keys) m.computeIfAbsent(Slots.slot(k), s -> new ArrayList<>()).add(k);
+        return m;
+    }
+
+    private static List<byte[]> distinct(List<byte[]> keys) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (byte[] k : keys) m.putIfAbsent(new String(k, StandardCharsets.ISO_8859_1), k);
+        return new ArrayList<>(m.values());
+    }
+
+    private static final byte[] MSET = "MSET".getBytes(StandardCharsets.US_ASCII);
+}
