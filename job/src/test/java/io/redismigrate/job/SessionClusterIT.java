@@ -102,19 +102,26 @@ class SessionClusterIT {
 
     @Test
     @Order(4) // last: main runs inside the JobManager, and a System.exit there would end the cluster for the others
-    void restSubmissionRunsTheJobAndLeavesTheJobManagerRunning() throws Exception {
+    void restSubmissionRunsTheJobLeavesTheJobManagerRunningAndReportsFailuresToTheCaller() throws Exception {
         try (RedisServer source = populatedSource(); RedisServer target = RedisServer.start()) {
             String jarId = upload(JAR);
             Set<String> before = cluster.jobIds();
-            JsonNode run = post("/jars/" + jarId + "/run", new ObjectMapper().createObjectNode()
-                    .set("programArgsList", new ObjectMapper().valueToTree(List.of(
-                            "run", "--source", source.uri(), "--target", target.uri(), "--mode", "full"))).toString());
+            JsonNode args = new ObjectMapper().createObjectNode().set("programArgsList", new ObjectMapper().valueToTree(
+                    List.of("run", "--source", source.uri(), "--target", target.uri(), "--mode", "full")));
+            JsonNode run = post("/jars/" + jarId + "/run", args.toString());
             String job = run.path("jobid").asText();
             assertFalse(job.isEmpty(), "no job id in " + run);
             assertFalse(before.contains(job));
             assertFinished(job, null);
             FullMigrationEndToEndTest.assertEqual(source, target);
             // main ran inside the JobManager: it must not have ended that JVM
+            Thread.sleep(500);
+            assertEquals(1, cluster.rest("/overview").path("taskmanagers").asInt(), cluster.logTails());
+
+            // again, into the now full target: the precheck refuses, and the REST caller gets that line
+            HttpResponse<String> again = postRaw("/jars/" + jarId + "/run", args.toString());
+            assertTrue(again.statusCode() >= 400, again.statusCode() + " " + again.body());
+            assertTrue(again.body().contains("redis-migrate: precheck failed") && again.body().contains("(exit 3)"), again.body());
             Thread.sleep(500);
             assertEquals(1, cluster.rest("/overview").path("taskmanagers").asInt(), cluster.logTails());
         }
@@ -128,7 +135,8 @@ class SessionClusterIT {
             source.call("DEBUG", "POPULATE", "200000", "key", "64");
             Set<String> before = cluster.jobIds();
             Process client = start(cluster.client("run", "-m", "127.0.0.1:" + cluster.restPort(), JAR.toString(),
-                    "run", "--source", source.uri(), "--target", target.uri(), "--mode", "full", "--conflict", "overwrite"));
+                    "run", "--source", source.uri(), "--target", target.uri(), "--mode", "full", "--conflict", "overwrite",
+                    "--retry-other", "0s")); // no retry window: fail at the first OOM
             String job = awaitNewJob(before, client);
             assertEquals("FAILED", awaitTerminal(job));
             assertTrue(cluster.rootException(job).contains("maxmemory"), cluster.rootException(job));
@@ -214,6 +222,12 @@ class SessionClusterIT {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    static HttpResponse<String> postRaw(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(cluster.restUrl() + path))
+                .header("Content-Type", "application/json").timeout(JOB_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** POST /jars/upload (multipart, as the web UI does it); returns the jar id for /jars/:id/run. */
     static String upload(Path jar) throws Exception {
         String boundary = "----redis-migrate-" + UUID.randomUUID();
@@ -231,9 +245,7 @@ class SessionClusterIT {
     }
 
     static JsonNode post(String path, String json) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.restUrl() + path))
-                .header("Content-Type", "application/json").timeout(JOB_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postRaw(path, json);
         assertEquals(200, r.statusCode(), "POST " + path + ": " + r.body() + cluster.logTails());
         return new ObjectMapper().readTree(r.body());
     }
