@@ -290,7 +290,7 @@ run_ours() {  # $1 = run number; appends to OURS_*
   keys=$(total_keys "$dst")
   [[ "$keys" == "$SRC_KEYS" ]] || die "run $1: target has $keys keys, source $SRC_KEYS"
   # server-side cost of the writes: calls and microseconds per call of RESTORE (and of all commands)
-  OURS_RESTORE_US+=("$(cli "$dst" INFO commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_restore:/{print $5}')")
+  OURS_RESTORE_US+=("$(cli "$dst" INFO commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_restore:/{print $7}')")
   log "run $1: target commandstats: $(cli "$dst" INFO commandstats | tr -d '\r' | grep -E '^cmdstat_(restore|select)' | tr '\n' ' ')$(
     cli "$dst" INFO stats | tr -d '\r' | awk -F: '/^total_net_input_bytes:/{b=$2} /^total_reads_processed:/{r=$2} END{printf "reads %d, %.0f bytes/read", r, b/(r?r:1)}')"
   digest=$(cli "$dst" DEBUG DIGEST)
@@ -356,7 +356,7 @@ if [[ "$DOC" == yes ]]; then
   DOCF="$ROOT/docs/benchmarks.md"
   TAG="full-sync keys=$KEYS mixed=$MIXED streams=$STREAMS diskless=$DISKLESS runs=$RUNS"
   SECTION="<!-- begin: $TAG -->
-### Full sync: $KEYS strings + $MIXED each of list/set/zset/hash + $STREAMS streams, $SYNC-based sync
+#### Full sync: $KEYS strings + $MIXED each of list/set/zset/hash + $STREAMS streams, $SYNC sync
 
 Command (from the repository root, commit \`$COMMIT\`; build first with \`mvn -B -q -o install -DskipTests\`):
 
