@@ -39,31 +39,83 @@ public final class MigrationJob {
             absTtl = RedisVersions.rdbVersion(version) >= 9; // RESTORE … ABSTTL since Redis 5.0
         }
 
-        StreamExecutionEnvironment env = environment(o, out);
-        MigrationPipeline.build(env, o, targetRdb, absTtl);
-        String name = "redis-migrate " + o.source() + " -> " + o.target();
-        long started = System.nanoTime();
-        if (!o.mode().includesStream()) {
-            JobExecutionResult result = env.execute(name);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            long keys = counter(result, EventScope.KEYS);
-            long bytes = counter(result, EventScope.BYTES);
-            out.printf("redis-migrate: full migration done: %,d keys, %.1f MB in %.1f s (%,.0f keys/s)%n",
-                    keys, bytes / 1e6, seconds, seconds > 0 ? keys / seconds : 0.0);
+        RetryPolicy retry = new RetryPolicy(o.retryConnect(), o.retryOther());
+        String resumeFrom = o.fromSavepointUri();
+        boolean cleanFirst = false;
+        while (true) {
+            Attempt attempt = new Attempt();
+            try {
+                return attempt.run(o, resumeFrom, cleanFirst, targetRdb, absTtl, out);
+            } catch (Exception e) {
+                if (StopWithSavepoint.requested()) throw e;
+                java.time.Duration wait = retry.onFailure(e, attempt.runningMillis());
+                if (wait == null) throw e;
+                String checkpoint = attempt.jobId == null ? null
+                        : Checkpoints.latest(checkpointDir(o), attempt.jobId);
+                if (checkpoint != null) {
+                    resumeFrom = checkpoint;
+                } else if (resumeFrom == null) {
+                    cleanFirst = o.conflict() == MigrationOptions.Conflict.PRECHECK;
+                }
+                out.println("redis-migrate: " + Main.oneLine(RetryPolicy.rootMessage(e)) + "; retrying in "
+                        + wait.toSeconds() + " s" + (checkpoint != null ? " from checkpoint " + checkpoint : ""));
+                Thread.sleep(wait.toMillis());
+            }
+        }
+    }
+
+    /** One submission of the job; remembers its id so a retry can resume from its latest checkpoint. */
+    private static final class Attempt {
+        volatile String jobId;
+        private final long started = System.nanoTime();
+
+        long runningMillis() {
+            return (System.nanoTime() - started) / 1_000_000;
+        }
+
+        int run(MigrationOptions o, String resumeFrom, boolean cleanFirst, int targetRdb, boolean absTtl, PrintStream out)
+                throws Exception {
+            StreamExecutionEnvironment env = environment(o, resumeFrom, out);
+            MigrationPipeline.build(env, o, targetRdb, absTtl, cleanFirst);
+            String name = "redis-migrate " + o.source() + " -> " + o.target();
+            if (!o.mode().includesStream()) {
+                JobClient job = env.executeAsync(name);
+                jobId = job.getJobID().toString();
+                JobExecutionResult result = await(job);
+                double seconds = runningMillis() / 1e3;
+                long keys = counter(result, EventScope.KEYS);
+                long bytes = counter(result, EventScope.BYTES);
+                out.printf("redis-migrate: full migration done: %,d keys, %.1f MB in %.1f s (%,.0f keys/s)%n",
+                        keys, bytes / 1e6, seconds, seconds > 0 ? keys / seconds : 0.0);
+                return Main.EXIT_OK;
+            }
+            JobClient job = env.executeAsync(name);
+            jobId = job.getJobID().toString();
+            if (embedded) {
+                StopWithSavepoint.install(job, o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"), out);
+            }
+            out.println("redis-migrate: job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint");
+            Thread progress = embedded ? ConsoleProgress.start(out, 10_000) : null;
+            try {
+                await(job);
+            } finally {
+                if (progress != null) progress.interrupt();
+            }
+            StopWithSavepoint.awaitReported();
             return Main.EXIT_OK;
         }
-        JobClient job = env.executeAsync(name);
-        if (env instanceof LocalStreamEnvironment || embedded) {
-            StopWithSavepoint.install(job, o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"), out);
+
+        private static JobExecutionResult await(JobClient job) throws Exception {
+            try {
+                return job.getJobExecutionResult().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+            }
         }
-        out.println("redis-migrate: job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint");
-        try {
-            job.getJobExecutionResult().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-        }
-        StopWithSavepoint.awaitReported();
-        return Main.EXIT_OK;
+    }
+
+    static String checkpointDir(MigrationOptions o) {
+        return o.checkpointDirUri() != null ? o.checkpointDirUri() : defaultDir("checkpoints");
     }
 
     /** Under the system temp dir: where checkpoints and savepoints go when no directory is given. */
@@ -78,10 +130,11 @@ public final class MigrationJob {
 
     /** The cluster's environment under flink run; otherwise a local MiniCluster configured from flink-conf/. */
     private static boolean embedded;
+    private static boolean webUiAnnounced;
 
-    static StreamExecutionEnvironment environment(MigrationOptions o, PrintStream out) {
+    static StreamExecutionEnvironment environment(MigrationOptions o, String resumeFrom, PrintStream out) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration jobConf = checkpointing(o);
+        Configuration jobConf = checkpointing(o, resumeFrom);
         if (!(env instanceof LocalStreamEnvironment)) {
             env.configure(jobConf);
             env.setParallelism(o.parallelism());
@@ -100,7 +153,8 @@ public final class MigrationJob {
         if (o.webUiPort() > 0) {
             conf.set(RestOptions.PORT, o.webUiPort());
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            out.println("redis-migrate: Flink web UI at http://127.0.0.1:" + o.webUiPort());
+            if (!webUiAnnounced) out.println("redis-migrate: Flink web UI at http://127.0.0.1:" + o.webUiPort());
+            webUiAnnounced = true;
         } else {
             env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         }
@@ -110,18 +164,17 @@ public final class MigrationJob {
     }
 
     /** Checkpoints (retained) for the stream phase, and the savepoint or checkpoint to resume from. */
-    static Configuration checkpointing(MigrationOptions o) {
+    static Configuration checkpointing(MigrationOptions o, String resumeFrom) {
         Configuration c = new Configuration();
         if (o.mode().includesStream()) {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.checkpointInterval());
-            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    o.checkpointDirUri() != null ? o.checkpointDirUri() : defaultDir("checkpoints"));
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(o));
             c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY,
                     o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"));
         }
-        if (o.fromSavepointUri() != null) c.set(StateRecoveryOptions.SAVEPOINT_PATH, o.fromSavepointUri());
+        if (resumeFrom != null) c.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
         return c;
     }
 }

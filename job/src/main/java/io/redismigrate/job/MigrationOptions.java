@@ -73,7 +73,7 @@ public final class MigrationOptions implements Serializable {
         for (String v : new String[] {"source", "target", "mode", "checkpoint-dir", "checkpoint-interval", "savepoint-dir",
                 "from-savepoint", "parallelism", "web-ui-port", "ttl-extend", "conflict", "full-rps", "full-mbps",
                 "incr-rps", "incr-mbps", "retry-connect", "retry-other", "config", "big-key-threshold", "spool-dir",
-                "heartbeat-key-prefix"}) {
+                "heartbeat-key-prefix", "publish"}) {
             OPTIONS.put(v, Kind.VALUE);
         }
         for (String l : new String[] {"db", "db-map", "include-prefix", "exclude-prefix"}) OPTIONS.put(l, Kind.LIST);
@@ -107,6 +107,7 @@ public final class MigrationOptions implements Serializable {
     private final long bigKeyThreshold;
     private final String spoolDir;
     private final String heartbeatKeyPrefix;
+    private final boolean forwardPublish;
 
     private MigrationOptions(Values v) throws UsageException {
         this.help = v.has("help");
@@ -148,6 +149,11 @@ public final class MigrationOptions implements Serializable {
         String hb = v.single("heartbeat-key-prefix");
         if (hb != null && hb.isEmpty()) throw new UsageException(v.origin("heartbeat-key-prefix") + " must not be empty");
         this.heartbeatKeyPrefix = hb != null ? hb : DEFAULT_HEARTBEAT_KEY_PREFIX;
+        String publish = v.single("publish");
+        if (publish != null && !publish.equals("on") && !publish.equals("off")) {
+            throw new UsageException(v.origin("publish") + " must be on or off (got '" + publish + "')");
+        }
+        this.forwardPublish = !"off".equals(publish);
 
         if (!help && source.host().equalsIgnoreCase(target.host()) && source.port() == target.port() && dbMap.isEmpty()) {
             throw new UsageException("--source and --target are the same node (" + source + "); give a different --target"
@@ -528,10 +534,16 @@ public final class MigrationOptions implements Serializable {
         return true;
     }
 
-    /** True for the keys this tool writes on the source to move the replication offset (never migrated). */
+    /**
+     * True for the tool's own keys: the heartbeat it writes on the source and the exactly-once fences it keeps on
+     * the target ({@code __redis_migrate:fence:*}); they are never migrated or verified.
+     */
     public boolean isHeartbeatKey(byte[] key) {
-        return startsWith(key, heartbeatKeyPrefix);
+        return startsWith(key, heartbeatKeyPrefix) || startsWith(key, FENCE_KEY_PREFIX);
     }
+
+    /** Prefix of the exactly-once fence keys on the target (see OffsetFence in the connectors). */
+    public static final String FENCE_KEY_PREFIX = "__redis_migrate:fence:";
 
     private static boolean startsWith(byte[] key, String prefix) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
@@ -572,6 +584,9 @@ public final class MigrationOptions implements Serializable {
     public String spoolDir() { return spoolDir; }
 
     public String heartbeatKeyPrefix() { return heartbeatKeyPrefix; }
+
+    /** Whether PUBLISH commands of the replication stream are forwarded to the target (--publish on|off). */
+    public boolean forwardPublish() { return forwardPublish; }
 
     /** One line for logs; endpoints as host:port only. */
     @Override
@@ -623,6 +638,7 @@ public final class MigrationOptions implements Serializable {
                 "  --big-key-threshold SIZE     values above this are written in chunks (default 64mb)",
                 "  --spool-dir DIR              local spool of the replication stream (default $TMPDIR/redis-migrate-spool)",
                 "  --heartbeat-key-prefix P     keys the tool writes on the source (default __redis_migrate:heartbeat)",
+                "  --publish on|off             forward PUBLISH from the replication stream (default on)",
                 "  --config FILE                YAML (key: value) or .properties file with any option above; flags win",
                 "  --help                       this text",
                 "",

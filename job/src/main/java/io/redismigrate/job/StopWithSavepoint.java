@@ -44,6 +44,10 @@ final class StopWithSavepoint {
         Signal.handle(new Signal("TERM"), handler);
     }
 
+    static boolean requested() {
+        return requested.get();
+    }
+
     /** After the job ended: if a stop was requested, waits until its outcome has been printed. */
     static void awaitReported() throws InterruptedException {
         if (requested.get()) reported.await();

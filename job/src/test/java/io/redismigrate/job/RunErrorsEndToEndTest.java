@@ -36,6 +36,19 @@ class RunErrorsEndToEndTest {
         for (String f : fragments) assertTrue(err.contains(f), "'" + f + "' not in: " + err);
     }
 
+    /** Waits (up to 60 s) until the INFO field starting with {@code prefix} satisfies {@code test}. */
+    static void awaitInfo(RedisServer s, String section, String prefix, java.util.function.Predicate<String> test)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (String line : s.sync().info(section).split("\r?\n")) {
+                if (line.startsWith(prefix) && test.test(line.substring(prefix.length()).trim())) return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("INFO " + section + " never showed " + prefix + " as expected");
+    }
+
     static int closedPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -88,9 +101,34 @@ class RunErrorsEndToEndTest {
         try (RedisServer source = RedisServer.start();
              RedisServer target = RedisServer.start("--maxmemory", "3mb", "--maxmemory-policy", "noeviction")) {
             source.call("DEBUG", "POPULATE", "200000", "key", "64");
-            FullMigrationEndToEndTest.Run r = runFull(source.uri(), target.uri(), "--conflict", "overwrite");
+            FullMigrationEndToEndTest.Run r = runFull(source.uri(), target.uri(), "--conflict", "overwrite", "--retry-other", "0s");
             assertOneLine(r, 1, "out of memory", "maxmemory");
             assertFalse(r.out().contains("done"), "no success may be reported: " + r.out());
+        }
+    }
+
+    @Test
+    void destinationOutOfMemoryIsRetriedWithinTheRetryWindowThenSucceeds() throws Exception {
+        try (RedisServer source = RedisServer.start();
+             RedisServer target = RedisServer.start("--maxmemory", "3mb", "--maxmemory-policy", "noeviction")) {
+            source.call("DEBUG", "POPULATE", "100000", "key", "64");
+            Thread operator = new Thread(() -> {
+                try {
+                    awaitInfo(target, "errorstats", "errorstat_OOM:", v -> true);
+                    Thread.sleep(2000);
+                } catch (InterruptedException ignored) {
+                    return;
+                }
+                target.call("CONFIG", "SET", "maxmemory", "0"); // the operator makes room
+            });
+            operator.start();
+            FullMigrationEndToEndTest.Run r = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> run(
+                    "run", "--source", source.uri(), "--target", target.uri(), "--mode", "full", "--web-ui-port", "0",
+                    "--retry-other", "2m"));
+            operator.join();
+            assertEquals(0, r.exit(), r.err() + r.out());
+            assertTrue(r.out().contains("retrying"), "out: " + r.out() + " err: " + r.err());
+            assertEquals(source.digest(), target.digest());
         }
     }
 
@@ -100,14 +138,15 @@ class RunErrorsEndToEndTest {
             source.call("DEBUG", "POPULATE", "20000", "key", "64");
             Thread killer = new Thread(() -> {
                 try {
-                    Thread.sleep(4000);
+                    awaitInfo(source, "persistence", "rdb_bgsave_in_progress:", "1"::equals);
+                    Thread.sleep(500);
                 } catch (InterruptedException ignored) {
                     return;
                 }
                 source.close();
             });
             killer.start();
-            FullMigrationEndToEndTest.Run r = runFull(source.uri(), target.uri());
+            FullMigrationEndToEndTest.Run r = runFull(source.uri(), target.uri(), "--retry-connect", "0s");
             killer.join();
             assertOneLine(r, 1, "source");
             assertFalse(r.out().contains("done"), "no success may be reported: " + r.out());

@@ -32,6 +32,9 @@ public final class RedisEvent {
     /** CONTROL: the command stream follows from {@link #offset()}; args = [STREAM_START, replId]. */
     public static final String STREAM_START = "STREAM_START";
 
+    /** CONTROL: the tool's heartbeat came through the stream; args = [HEARTBEAT, source time ms]. */
+    public static final String HEARTBEAT = "HEARTBEAT";
+
     static final int FLAG_KEY_START = 1;
     static final int FLAG_STREAM = 2;
 
@@ -91,10 +94,15 @@ public final class RedisEvent {
     }
 
     public static RedisEvent control(String splitId, long offset, String type, String... values) {
+        return control(splitId, offset, 0, type, values);
+    }
+
+    /** A CONTROL event read while {@code db} was selected (the reader's DB state advances with it). */
+    public static RedisEvent control(String splitId, long offset, int db, String type, String... values) {
         byte[][] a = new byte[values.length + 1][];
         a[0] = type.getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < values.length; i++) a[i + 1] = values[i].getBytes(StandardCharsets.UTF_8);
-        return new RedisEvent(Kind.CONTROL, splitId, offset, 0, null, 0, null, a, null, null, 0);
+        return new RedisEvent(Kind.CONTROL, splitId, offset, db, null, 0, null, a, null, null, 0);
     }
 
     static RedisEvent of(Kind kind, String splitId, long offset, int db, byte[] key, long expireAtMs, byte[] payload,

@@ -79,6 +79,7 @@ public final class RdbInput {
                 pos += n;
             }
             if (capturing) {
+                growCapture(n);
                 System.arraycopy(dst, off + done, capture, captureLen, n);
                 captureLen += n;
             }
@@ -99,13 +100,13 @@ public final class RdbInput {
             int n;
             if (replay != null) {
                 n = (int) Math.min(len, replayLimit - replayPos);
-                if (capturing) { System.arraycopy(replay, replayPos, capture, captureLen, n); captureLen += n; }
+                if (capturing) { growCapture(n); System.arraycopy(replay, replayPos, capture, captureLen, n); captureLen += n; }
                 replayPos += n;
                 if (replayPos == replayLimit) replay = null;
             } else {
                 if (pos == limit && fill() <= 0) throw new EOFException();
                 n = (int) Math.min(len, limit - pos);
-                if (capturing) { System.arraycopy(buf, pos, capture, captureLen, n); captureLen += n; }
+                if (capturing) { growCapture(n); System.arraycopy(buf, pos, capture, captureLen, n); captureLen += n; }
                 pos += n;
             }
             len -= n;
@@ -170,14 +171,25 @@ public final class RdbInput {
         capture[captureLen++] = (byte) b;
     }
 
+    /** Checks the capture limit before {@code more} bytes are consumed; the buffer grows only as bytes arrive. */
     private void ensureCapture(long more) throws CaptureLimitExceeded {
-        long need = captureLen + more;
-        if (need > captureLimit) throw CaptureLimitExceeded.INSTANCE;
+        if (captureLen + more > captureLimit) throw CaptureLimitExceeded.INSTANCE;
+    }
+
+    /**
+     * Makes room for {@code n} more captured bytes that have really been read. Growing here rather than for the
+     * whole length announced up front keeps a corrupt length in a short file from allocating gigabytes.
+     */
+    private void growCapture(int n) throws IOException {
+        long need = (long) captureLen + n;
         if (need > capture.length) {
-            long n = Math.max(need, capture.length * 2L);
-            capture = Arrays.copyOf(capture, (int) Math.min(n, Integer.MAX_VALUE - 8));
+            if (need > Integer.MAX_VALUE - 8) throw new RdbException("value too large to capture: over 2 GiB");
+            capture = Arrays.copyOf(capture, (int) Math.min(Math.max(need, capture.length * 2L), Integer.MAX_VALUE - 8));
         }
     }
+
+    /** Whether bytes are being captured now. */
+    public boolean capturing() { return capturing; }
 
     private int fill() throws IOException {
         crc = Crc64.update(crc, buf, crcFrom, pos - crcFrom);

@@ -32,6 +32,9 @@ public final class RdbParser {
     private long keysRestored;
     private long keysDecoded;
     private long keysExpired;
+    private long keysSkippedEmpty;
+    /** Set by {@link #skipValue}: the value just skipped holds no elements (Redis skips such keys on load). */
+    private boolean emptyValue;
 
     public RdbParser(InputStream stream, RdbHandler handler, RdbParserConfig config) {
         this.in = new RdbInput(stream);
@@ -44,6 +47,12 @@ public final class RdbParser {
     public long keysRestored() { return keysRestored; }
     public long keysDecoded() { return keysDecoded; }
     public long keysExpired() { return keysExpired; }
+    /**
+     * Keys skipped because their collection value holds no elements (an empty list, set, sorted set or hash, or a
+     * compact encoding with no entries). Redis skips them too when it loads an RDB ("empty keys skipped"), and
+     * RESTORE refuses them.
+     */
+    public long keysSkippedEmpty() { return keysSkippedEmpty; }
     /** Bytes of the RDB consumed so far. */
     public long position() { return in.position(); }
 
@@ -191,28 +200,36 @@ public final class RdbParser {
         if (expired) {
             skipValue(type);
             keysExpired++;
+            currentKey = null;
             return;
         }
         boolean module = type == RDB_TYPE_MODULE_2;
         if (!module && minVersionForType(type) > config.targetRdbVersion()) {
             decode(type, key, expireAt);
+            currentKey = null;
             return;
         }
         in.startCapture(module ? Long.MAX_VALUE : config.bigKeyThreshold());
         try {
+            emptyValue = false;
             String moduleType = skipValue(type);
             in.stopCapture();
-            handler.onRestore(db, key, expireAt, payload(type), moduleType);
-            keysRestored++;
+            if (emptyValue) {
+                keysSkippedEmpty++;
+            } else {
+                handler.onRestore(db, key, expireAt, payload(type), moduleType);
+                keysRestored++;
+            }
         } catch (RdbInput.CaptureLimitExceeded tooBig) {
             in.replayCapture();
             decode(type, key, expireAt);
         }
+        currentKey = null;
     }
 
     private void decode(int type, byte[] key, long expireAt) throws IOException {
-        new RdbValueDecoder(r, config, handler, db, key).decode(type, expireAt);
-        keysDecoded++;
+        if (new RdbValueDecoder(r, config, handler, db, key).decode(type, expireAt)) keysDecoded++;
+        else keysSkippedEmpty++;
     }
 
     /** type byte + captured value + 2-byte RDB version + CRC64, the format DUMP produces. */
@@ -232,37 +249,69 @@ public final class RdbParser {
     private String skipValue(int type) throws IOException {
         switch (type) {
             case RDB_TYPE_STRING:
-            case RDB_TYPE_HASH_ZIPMAP: case RDB_TYPE_LIST_ZIPLIST: case RDB_TYPE_SET_INTSET:
-            case RDB_TYPE_ZSET_ZIPLIST: case RDB_TYPE_HASH_ZIPLIST: case RDB_TYPE_HASH_LISTPACK:
-            case RDB_TYPE_ZSET_LISTPACK: case RDB_TYPE_SET_LISTPACK: case RDB_TYPE_HASH_LISTPACK_EX_PRE_GA:
                 r.skipString();
+                return null;
+            case RDB_TYPE_HASH_ZIPMAP:
+                emptyValue = skipBlobIsEmpty(BLOB_ZIPMAP);
+                return null;
+            case RDB_TYPE_LIST_ZIPLIST: case RDB_TYPE_ZSET_ZIPLIST: case RDB_TYPE_HASH_ZIPLIST:
+                emptyValue = skipBlobIsEmpty(BLOB_ZIPLIST);
+                return null;
+            case RDB_TYPE_SET_INTSET:
+                emptyValue = skipBlobIsEmpty(BLOB_INTSET);
+                return null;
+            case RDB_TYPE_HASH_LISTPACK: case RDB_TYPE_ZSET_LISTPACK: case RDB_TYPE_SET_LISTPACK:
+            case RDB_TYPE_HASH_LISTPACK_EX_PRE_GA:
+                emptyValue = skipBlobIsEmpty(BLOB_LISTPACK);
                 return null;
             case RDB_TYPE_HASH_LISTPACK_EX:
                 r.readMillis();
-                r.skipString();
+                emptyValue = skipBlobIsEmpty(BLOB_LISTPACK);
                 return null;
-            case RDB_TYPE_LIST: case RDB_TYPE_SET: case RDB_TYPE_LIST_QUICKLIST:
-                for (long n = r.readLength(); n > 0; n--) r.skipString();
+            case RDB_TYPE_LIST: case RDB_TYPE_SET: {
+                long n = r.readLength();
+                emptyValue = n == 0;
+                for (; n > 0; n--) r.skipString();
                 return null;
-            case RDB_TYPE_LIST_QUICKLIST_2:
+            }
+            case RDB_TYPE_LIST_QUICKLIST: case RDB_TYPE_LIST_QUICKLIST_2: {
+                // Redis drops empty nodes on load, and the key when no node holds an element
+                boolean allEmpty = true;
                 for (long n = r.readLength(); n > 0; n--) {
-                    r.readLength(); // container
-                    r.skipString();
+                    int blob = BLOB_ZIPLIST;
+                    if (type == RDB_TYPE_LIST_QUICKLIST_2) {
+                        blob = r.readLength() == QUICKLIST_NODE_CONTAINER_PLAIN ? BLOB_PLAIN : BLOB_LISTPACK;
+                    }
+                    if (!skipBlobIsEmpty(blob)) allEmpty = false;
                 }
+                emptyValue = allEmpty;
                 return null;
-            case RDB_TYPE_ZSET:
-                for (long n = r.readLength(); n > 0; n--) { r.skipString(); r.skipDoubleString(); }
+            }
+            case RDB_TYPE_ZSET: {
+                long n = r.readLength();
+                emptyValue = n == 0;
+                for (; n > 0; n--) { r.skipString(); r.skipDoubleString(); }
                 return null;
-            case RDB_TYPE_ZSET_2:
-                for (long n = r.readLength(); n > 0; n--) { r.skipString(); in.skip(8); }
+            }
+            case RDB_TYPE_ZSET_2: {
+                long n = r.readLength();
+                emptyValue = n == 0;
+                for (; n > 0; n--) { r.skipString(); in.skip(8); }
                 return null;
-            case RDB_TYPE_HASH:
-                for (long n = r.readLength(); n > 0; n--) { r.skipString(); r.skipString(); }
+            }
+            case RDB_TYPE_HASH: {
+                long n = r.readLength();
+                emptyValue = n == 0;
+                for (; n > 0; n--) { r.skipString(); r.skipString(); }
                 return null;
-            case RDB_TYPE_HASH_METADATA: case RDB_TYPE_HASH_METADATA_PRE_GA:
+            }
+            case RDB_TYPE_HASH_METADATA: case RDB_TYPE_HASH_METADATA_PRE_GA: {
                 if (type == RDB_TYPE_HASH_METADATA) r.readMillis();
-                for (long n = r.readLength(); n > 0; n--) { r.readLength(); r.skipString(); r.skipString(); }
+                long n = r.readLength();
+                emptyValue = n == 0;
+                for (; n > 0; n--) { r.readLength(); r.skipString(); r.skipString(); }
                 return null;
+            }
             case RDB_TYPE_STREAM_LISTPACKS: case RDB_TYPE_STREAM_LISTPACKS_2: case RDB_TYPE_STREAM_LISTPACKS_3:
                 skipStream(type);
                 return null;
@@ -273,6 +322,37 @@ public final class RdbParser {
             }
             default:
                 throw new RdbException("unsupported RDB value type " + type);
+        }
+    }
+
+    private static final int BLOB_PLAIN = 0;
+    private static final int BLOB_ZIPMAP = 1;
+    private static final int BLOB_ZIPLIST = 2;
+    private static final int BLOB_LISTPACK = 3;
+    private static final int BLOB_INTSET = 4;
+
+    /**
+     * Skips a string holding a compact encoding and tells, from its header only, whether it holds no element.
+     * Only a raw string being captured can be looked at; an LZF-compressed blob is taken as non-empty (an empty
+     * compact encoding is 2 to 11 bytes, far below the size Redis compresses).
+     */
+    private boolean skipBlobIsEmpty(int blob) throws IOException {
+        long len = r.readStringHeaderOrMinusOne();
+        if (len < 0) {
+            r.skipEncodedBody(len);
+            return false;
+        }
+        boolean look = in.capturing();
+        int at = in.capturedLength();
+        in.skip(len);
+        if (!look) return false;
+        byte[] c = in.captured();
+        switch (blob) {
+            case BLOB_ZIPMAP: return len >= 2 && (c[at + 1] & 0xff) == 0xff; // count byte, then the terminator
+            case BLOB_ZIPLIST: return len >= 11 && (c[at + 10] & 0xff) == 0xff; // 10-byte header, then the terminator
+            case BLOB_LISTPACK: return len >= 7 && (c[at + 6] & 0xff) == 0xff; // 6-byte header, then the terminator
+            case BLOB_INTSET: return len >= 8 && (c[at + 4] | c[at + 5] | c[at + 6] | c[at + 7]) == 0; // count 0
+            default: return false;
         }
     }
 

@@ -55,8 +55,17 @@ final class RdbReader {
         throw new RdbException("corrupt RDB: unknown length encoding 0x" + Integer.toHexString(b));
     }
 
-    byte[] readString() throws IOException {
+    /** Length of a raw string: module ids use all 64 bits of a length, but a string of 2^63 bytes or more is corrupt. */
+    private long stringLength() throws IOException {
         long len = readLengthOrEncoding();
+        if (!encoded && len < 0) {
+            throw new RdbException("corrupt RDB: string length " + Long.toUnsignedString(len) + " is out of range");
+        }
+        return len;
+    }
+
+    byte[] readString() throws IOException {
+        long len = stringLength();
         if (encoded) {
             switch ((int) len) {
                 case RDB_ENC_INT8: return ascii((byte) in.readUnsignedByte());
@@ -71,7 +80,7 @@ final class RdbReader {
 
     /** Reads the header of a string: returns its raw length, or -1 when it is int/LZF encoded (then read it whole). */
     long readStringHeaderOrMinusOne() throws IOException {
-        long len = readLengthOrEncoding();
+        long len = stringLength();
         if (encoded) return -1 - len;
         return len;
     }
@@ -106,28 +115,48 @@ final class RdbReader {
     private byte[] readLzf() throws IOException {
         long clen = readLength();
         long len = readLength();
-        if (clen > MAX_STRING || len > MAX_STRING) throw new RdbException("corrupt RDB: LZF string length out of range");
+        checkLzfLengths(clen, len);
         byte[] c = readRaw(clen);
         return Lzf.decompress(c, c.length, (int) len);
     }
 
+    private static void checkLzfLengths(long clen, long len) throws RdbException {
+        if (clen < 0 || len < 0 || clen > MAX_STRING || len > MAX_STRING) {
+            throw new RdbException("corrupt RDB: LZF string length out of range");
+        }
+        // LZF expands at most 88 times (a 3-byte back reference yields 264 bytes): a larger claim is corrupt, and
+        // must be refused before the output buffer is allocated
+        if (len > clen * 88 + 8) {
+            throw new RdbException("corrupt RDB: LZF string claims " + len + " bytes from " + clen + " compressed bytes");
+        }
+    }
+
     void skipString() throws IOException {
-        long len = readLengthOrEncoding();
+        long len = stringLength();
         if (encoded) {
+            skipEncodedBody(-1 - len);
+            return;
+        }
+        in.skip(len);
+    }
+
+    /** After {@link #readStringHeaderOrMinusOne()} returned {@code -1 - enc}: skips the rest of that encoded string. */
+    void skipEncodedBody(long minusOneMinusEnc) throws IOException {
+        long len = -1 - minusOneMinusEnc;
+        {
             switch ((int) len) {
                 case RDB_ENC_INT8: in.skip(1); return;
                 case RDB_ENC_INT16: in.skip(2); return;
                 case RDB_ENC_INT32: in.skip(4); return;
                 case RDB_ENC_LZF: {
                     long clen = readLength();
-                    readLength();
+                    checkLzfLengths(clen, readLength());
                     in.skip(clen);
                     return;
                 }
                 default: throw new RdbException("corrupt RDB: unknown string encoding " + len);
             }
         }
-        in.skip(len);
     }
 
     /** Old-style (RDB type 3) score: length byte, 253 NaN, 254 +inf, 255 -inf, else ASCII. */

@@ -10,6 +10,7 @@ import io.redismigrate.connector.rdb.internal.Zipmap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class RdbValueDecoder {
     private static final byte[] CREATECONSUMER = b("CREATECONSUMER");
     private static final byte[] MAXLEN = b("MAXLEN");
     private static final byte[] ZERO = b("0");
+    private static final byte[] ZERO_ID = b("0-0");
     private static final byte[] ENTRIESREAD = b("ENTRIESREAD");
     private static final byte[] ENTRIESADDED = b("ENTRIESADDED");
     private static final byte[] MAXDELETEDID = b("MAXDELETEDID");
@@ -70,11 +72,15 @@ final class RdbValueDecoder {
         this.key = key;
     }
 
-    void decode(int type, long expireAt) throws IOException {
+    /**
+     * Decodes one value into commands. Returns false, having written nothing, when the value holds no element
+     * (Redis skips such keys on load): the DEL that starts a key is only sent before its first write.
+     */
+    boolean decode(int type, long expireAt) throws IOException {
         if (type == RDB_TYPE_STRING) {
             decodeString();
         } else {
-            emit(DEL, key);
+            pendingDel = true;
             switch (type) {
                 case RDB_TYPE_LIST: case RDB_TYPE_SET:
                     start(type == RDB_TYPE_LIST ? RPUSH : SADD);
@@ -151,9 +157,27 @@ final class RdbValueDecoder {
                     throw new RdbException("value type " + typeName(type) + " (" + type + ") cannot be decoded into commands");
             }
             finish();
+            if (!wrote) return false;
         }
         for (byte[][] ft : fieldTtls) emit(HPEXPIREAT, key, ft[1], FIELDS, ONE, ft[0]);
         if (expireAt != 0) emit(PEXPIREAT, key, RdbReader.ascii(expireAt));
+        return true;
+    }
+
+    /** A DEL is owed before the first write of this key. */
+    private boolean pendingDel;
+    /** Whether any command has been written for this key. */
+    private boolean wrote;
+
+    /** Sends one command of this key; the first one sent is flagged as the key's start. */
+    private void send(byte[][] command) throws IOException {
+        if (pendingDel) {
+            pendingDel = false;
+            out.onCommand(db, key, new byte[][] {DEL, key}, !wrote);
+            wrote = true;
+        }
+        out.onCommand(db, key, command, !wrote);
+        wrote = true;
     }
 
     private void decodeString() throws IOException {
@@ -191,7 +215,12 @@ final class RdbValueDecoder {
             entriesAdded = RdbReader.ascii(r.readLength());
         }
         // A stream whose listpacks hold nothing must still exist with its last ID: add and trim one entry.
-        if (!streamHasEntries) emit(XADD, key, MAXLEN, ZERO, lastId, b("_"), b("_"));
+        // XADD refuses ID 0-0 (a stream made by XGROUP CREATE … MKSTREAM has that last ID): add 0-1 instead, the
+        // XSETID below sets the last ID back to 0-0.
+        if (!streamHasEntries) {
+            boolean zero = Arrays.equals(lastId, ZERO_ID);
+            emit(XADD, key, MAXLEN, ZERO, zero ? b("0-1") : lastId, b("_"), b("_"));
+        }
         boolean modern = config.targetRdbVersion() >= 10; // ENTRIESADDED, ENTRIESREAD, CREATECONSUMER: Redis 7.0+
         byte[][] setId = entriesAdded != null && modern
                 ? new byte[][] {XSETID, key, lastId, ENTRIESADDED, entriesAdded, MAXDELETEDID, maxDeleted}
@@ -249,7 +278,11 @@ final class RdbValueDecoder {
     private void decodeStreamListpack(Listpack lp, long masterMs, long masterSeq) throws IOException {
         long count = Elements.parseLong(lp.next());
         long deleted = Elements.parseLong(lp.next());
-        int masterFieldCount = (int) Elements.parseLong(lp.next());
+        long fieldCount = Elements.parseLong(lp.next());
+        if (fieldCount < 0 || fieldCount > lp.remainingBytes()) {
+            throw new RdbException("corrupt stream: master entry claims " + fieldCount + " fields");
+        }
+        int masterFieldCount = (int) fieldCount;
         byte[][] masterFields = new byte[masterFieldCount][];
         for (int i = 0; i < masterFieldCount; i++) masterFields[i] = lp.next();
         lp.next(); // master entry terminator
@@ -326,13 +359,6 @@ final class RdbValueDecoder {
 
     private void emit(byte[]... command) throws IOException {
         send(command);
-    }
-
-    private boolean started;
-
-    private void send(byte[][] command) throws IOException {
-        out.onCommand(db, key, command, !started);
-        started = true;
     }
 
     private static byte[] b(String s) {

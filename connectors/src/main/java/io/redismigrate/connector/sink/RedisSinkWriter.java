@@ -1,6 +1,7 @@
 package io.redismigrate.connector.sink;
 
 import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.progress.Progress;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -51,6 +52,8 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         this.timers = context.getProcessingTimeService();
         this.connection = PipelinedConnection.open(config.target(), config, commands, bytes);
         metrics.gauge("inFlight", (Gauge<Integer>) connection::inFlight);
+        metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
+        metrics.gauge("lagBytes", (Gauge<Long>) () -> maxOf(Progress.SplitProgress::lagBytes));
     }
 
     @Override
@@ -58,6 +61,12 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         if (event.stream()) {
             writeStream(event);
         } else if (event.kind() == RedisEvent.Kind.CONTROL) {
+            if (RedisEvent.HEARTBEAT.equals(event.controlType())) {
+                Progress.SplitProgress p = Progress.of(event.splitId());
+                p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
+                p.appliedOffset = Math.max(p.appliedOffset, event.offset());
+                return;
+            }
             closeBatch();
             if (RedisEvent.SNAPSHOT_START.equals(event.controlType())) {
                 // a new snapshot rewrites everything: the old fence no longer describes the destination
@@ -131,6 +140,9 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
                 Long.toString(last.offset()).getBytes(StandardCharsets.US_ASCII)});
         connection.sendArgs(last, EXEC_ARGS);
         fences.put(batchSplit, last.offset());
+        Progress.SplitProgress p = Progress.of(batchSplit);
+        p.appliedOffset = Math.max(p.appliedOffset, last.offset());
+        p.commandsApplied += batchCommands;
     }
 
     /** Without input for a while, Flink calls nothing: a timer sends what waits in the buffer. */
@@ -155,6 +167,12 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     public void close() throws Exception {
         closed = true;
         connection.close();
+    }
+
+    private static long maxOf(java.util.function.ToLongFunction<Progress.SplitProgress> f) {
+        long max = -1;
+        for (Progress.SplitProgress p : Progress.all().values()) max = Math.max(max, f.applyAsLong(p));
+        return max;
     }
 
     /** Commands in flight, for tests and monitoring. */

@@ -71,6 +71,13 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
             filtered.inc();
             return;
         }
+        if (e.stream() && e.kind() == RedisEvent.Kind.COMMAND) {
+            e = mapDbArguments(e);
+            if (e == null) {
+                filtered.inc();
+                return;
+            }
+        }
         int db = options.targetDb(e.db());
         if (db != e.db()) e = e.withDb(db);
         if (ttlExtendMs != 0 && !e.stream()) e = extendTtl(e);
@@ -122,6 +129,46 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         if (mapped != null) e = e.withCommands(mapped);
         int db = options.targetDb(e.db());
         return db != e.db() ? e.withDb(db) : e;
+    }
+
+    /**
+     * Stream commands that name DBs in their arguments (MOVE key db, COPY … DB db, SWAPDB a b) follow --db-map;
+     * PUBLISH is dropped with --publish off.
+     */
+    private RedisEvent mapDbArguments(RedisEvent e) {
+        byte[][] a = e.args();
+        String name = new String(a[0], StandardCharsets.US_ASCII).toUpperCase();
+        switch (name) {
+            case "PUBLISH":
+            case "SPUBLISH":
+                return options.forwardPublish() ? e : null;
+            case "MOVE":
+                return a.length == 3 ? withArg(e, 2, options.targetDb(parse(a[2]))) : e;
+            case "SWAPDB":
+                if (a.length != 3) return e;
+                return withArg(withArg(e, 1, options.targetDb(parse(a[1]))), 2, options.targetDb(parse(a[2])));
+            case "COPY":
+                for (int i = 3; i + 1 < a.length; i++) {
+                    if (new String(a[i], StandardCharsets.US_ASCII).equalsIgnoreCase("DB")) {
+                        return withArg(e, i + 1, options.targetDb(parse(a[i + 1])));
+                    }
+                }
+                return e;
+            default:
+                return e;
+        }
+    }
+
+    private static int parse(byte[] b) {
+        return Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
+    }
+
+    private static RedisEvent withArg(RedisEvent e, int i, int value) {
+        byte[][] a = e.args().clone();
+        byte[] v = Integer.toString(value).getBytes(StandardCharsets.US_ASCII);
+        if (java.util.Arrays.equals(a[i], v)) return e;
+        a[i] = v;
+        return e.withArgs(a);
     }
 
     private static byte[] b(String s) {

@@ -28,16 +28,17 @@ public final class MigrationPipeline {
     /**
      * @param targetRdbVersion newest RDB version the destination reads (values of newer encodings are decoded)
      * @param targetSupportsAbsTtl whether the destination knows RESTORE … ABSTTL (Redis ≥ 5)
+     * @param cleanFirst empty the target DBs in scope before the snapshot (a restarted run without checkpoint)
      */
     public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
-                             boolean targetSupportsAbsTtl) {
+                             boolean targetSupportsAbsTtl, boolean cleanFirst) {
         List<RedisEndpoint> nodes = List.of(o.source());
         ReplicationConfig replication = ReplicationConfig.defaults();
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
                 .withTargetRdbVersion(targetRdbVersion);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
-                RedisSourceConfig.DEFAULT_QUEUE_BYTES);
+                RedisSourceConfig.DEFAULT_QUEUE_BYTES, o.mode().includesStream() ? o.heartbeatKeyPrefix() : null, cleanFirst);
 
         int sourceParallelism = Math.max(1, Math.min(o.parallelism(), nodes.size()));
         DataStream<RedisEvent> events = env

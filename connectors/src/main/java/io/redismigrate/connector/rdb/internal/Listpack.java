@@ -29,6 +29,11 @@ public final class Listpack implements ElementIterator {
         this.p = 6;
     }
 
+    /** Bytes left before the terminator: an upper bound on the number of elements still to come. */
+    public int remainingBytes() {
+        return end - p;
+    }
+
     @Override
     public boolean hasNext() {
         return p < end;

@@ -43,7 +43,7 @@ public final class Zipmap implements ElementIterator {
             check(p < zm.length, "zipmap: free byte past the end");
             free = zm[p++] & 0xff;
         }
-        check(len >= 0 && p + len + free <= zm.length, "zipmap: string past the end");
+        check(len >= 0 && (long) p + len + free <= zm.length, "zipmap: string past the end");
         byte[] out = Arrays.copyOfRange(zm, p, p + len);
         p += len + free;
         value = !value;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 /** Byte-level helpers for replicated commands: name checks without String conversion, first key lookup. */
 final class Commands {
     static final byte[] SELECT = b("SELECT");
+    static final byte[] SET = b("SET");
     static final byte[] PING = b("PING");
     static final byte[] REPLCONF = b("REPLCONF");
     static final byte[] GETACK = b("GETACK");
@@ -19,6 +20,26 @@ final class Commands {
     static final byte[] FCALL = b("FCALL");
     static final byte[][] KEYLESS = {b("FLUSHALL"), b("FLUSHDB"), b("SWAPDB"), b("FUNCTION"), b("SCRIPT"), b("PUBLISH"),
         b("SPUBLISH"), MULTI, EXEC, PING, SELECT};
+
+    /** Write commands whose semantics the pipeline knows; anything else is passed through and counted. */
+    private static final java.util.Set<String> KNOWN = java.util.Set.of(
+            "APPEND", "BITFIELD", "BITOP", "BLMOVE", "BLMPOP", "BLPOP", "BRPOP", "BRPOPLPUSH", "BZMPOP", "BZPOPMAX",
+            "BZPOPMIN", "COPY", "DECR", "DECRBY", "DEL", "EVAL", "EVALSHA", "EXEC", "EXPIRE", "EXPIREAT", "FCALL",
+            "FLUSHALL", "FLUSHDB", "FUNCTION", "GEOADD", "GEORADIUS", "GEORADIUSBYMEMBER", "GEOSEARCHSTORE", "GETDEL",
+            "GETEX", "GETSET", "HDEL", "HGETDEL", "HGETEX", "HINCRBY", "HINCRBYFLOAT", "HMSET", "HPERSIST", "HPEXPIRE",
+            "HPEXPIREAT", "HEXPIRE", "HEXPIREAT", "HSET", "HSETEX", "HSETNX", "INCR", "INCRBY", "INCRBYFLOAT", "LINSERT",
+            "LMOVE", "LMPOP", "LPOP", "LPUSH", "LPUSHX", "LREM", "LSET", "LTRIM", "MOVE", "MSET", "MSETNX", "MULTI",
+            "PERSIST", "PEXPIRE", "PEXPIREAT", "PFADD", "PFCOUNT", "PFMERGE", "PING", "PSETEX", "PUBLISH", "RENAME",
+            "RENAMENX", "REPLCONF", "RESTORE", "RPOP", "RPOPLPUSH", "RPUSH", "RPUSHX", "SADD", "SCRIPT", "SDIFFSTORE",
+            "SELECT", "SET", "SETBIT", "SETEX", "SETNX", "SETRANGE", "SINTERCARD", "SINTERSTORE", "SMOVE", "SORT",
+            "SPOP", "SPUBLISH", "SREM", "SUNIONSTORE", "SWAPDB", "UNLINK", "XACK", "XADD", "XAUTOCLAIM", "XCLAIM",
+            "XDEL", "XGROUP", "XSETID", "XTRIM", "ZADD", "ZDIFFSTORE", "ZINCRBY", "ZINTERSTORE", "ZMPOP", "ZPOPMAX",
+            "ZPOPMIN", "ZRANGESTORE", "ZREM", "ZREMRANGEBYLEX", "ZREMRANGEBYRANK", "ZREMRANGEBYSCORE", "ZUNIONSTORE",
+            "EVAL_RO", "EVALSHA_RO", "FCALL_RO", "TOUCH");
+
+    static boolean known(byte[] name) {
+        return KNOWN.contains(new String(name, java.nio.charset.StandardCharsets.US_ASCII).toUpperCase());
+    }
 
     private Commands() {}
 

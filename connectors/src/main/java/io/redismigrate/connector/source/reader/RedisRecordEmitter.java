@@ -14,6 +14,8 @@ public final class RedisRecordEmitter implements RecordEmitter<RedisEvent, Redis
                 state.snapshotStarted(event.controlValue(1), event.offset());
             } else if (RedisEvent.STREAM_START.equals(event.controlType())) {
                 state.streamStarted(event.controlValue(1), event.offset());
+            } else if (RedisEvent.HEARTBEAT.equals(event.controlType())) {
+                state.advance(event.offset(), event.db());
             }
         } else if (event.stream()) {
             state.advance(event.offset(), dbAfter(event));

@@ -1,6 +1,7 @@
 package io.redismigrate.connector.source.reader;
 
 import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.progress.Progress;
 import io.redismigrate.connector.rdb.RdbHandler;
 import io.redismigrate.connector.rdb.RdbParser;
 import io.redismigrate.connector.replication.CommandStreamReader;
@@ -35,6 +36,10 @@ final class ReplicationSession implements Runnable {
     private volatile ReplicationClient client;
     private volatile boolean stopped;
 
+    private final Progress.SplitProgress progress;
+    private final byte[] heartbeatPrefix;
+    private volatile Heartbeat heartbeat;
+    private int unknownLogged;
     private volatile String replId;
     private volatile long offset;
 
@@ -43,6 +48,9 @@ final class ReplicationSession implements Runnable {
         this.config = config;
         this.metrics = metrics;
         this.queue = new EventQueue(config.queueBytes());
+        this.progress = Progress.of(split.splitId());
+        this.heartbeatPrefix = config.heartbeatKeyPrefix() == null ? null
+                : config.heartbeatKeyPrefix().getBytes(StandardCharsets.UTF_8);
         this.thread = new Thread(this, "redis-replication-" + split.splitId());
         this.thread.setDaemon(true);
     }
@@ -73,7 +81,8 @@ final class ReplicationSession implements Runnable {
                 else LOG.info("{}: full sync from offset {} (replication id {})", split.splitId(), start.offset(), start.replId());
                 boolean keep = config.mode() != SyncMode.INCREMENTAL || split.synced();
                 put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.SNAPSHOT_START, start.replId(),
-                        split.synced() ? "1" : "0"));
+                        split.synced() || config.cleanFirst() ? "1" : "0"));
+                progress.phase = "snapshot";
                 readSnapshot(start, keep);
                 db = 0;
             } else {
@@ -85,6 +94,11 @@ final class ReplicationSession implements Runnable {
             }
             put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.STREAM_START, start.replId()));
             queue.publish();
+            progress.phase = "stream";
+            if (config.heartbeatKeyPrefix() != null) {
+                heartbeat = new Heartbeat(split.node(), config.heartbeatKeyPrefix(), split.splitId());
+                heartbeat.start();
+            }
             readStream(start.offset(), db);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -125,9 +139,25 @@ final class ReplicationSession implements Runnable {
                     queue.add(RedisEvent.transaction(splitId, reader.offset(), txDb, key, block.toArray(new byte[0][][])));
                 }
             } else {
-                queue.add(RedisEvent.streamCommand(splitId, reader.offset(), db, Commands.firstKey(args), args));
+                byte[] key = Commands.firstKey(args);
+                if (heartbeatPrefix != null && args.length >= 3 && Heartbeat.isHeartbeat(key, heartbeatPrefix)) {
+                    if (Commands.is(name, Commands.SET)) {
+                        queue.add(RedisEvent.control(splitId, reader.offset(), db, RedisEvent.HEARTBEAT,
+                                new String(args[2], StandardCharsets.US_ASCII)));
+                    }
+                } else {
+                    if (!Commands.known(name)) {
+                        metrics.unknownCommands.inc();
+                        if (unknownLogged++ < 10) {
+                            LOG.warn("{}: passing through a command this version does not know: {}", splitId,
+                                    new String(name, StandardCharsets.US_ASCII));
+                        }
+                    }
+                    queue.add(RedisEvent.streamCommand(splitId, reader.offset(), db, key, args));
+                }
             }
             offset = reader.offset();
+            progress.readOffset = offset;
             if (!reader.hasBuffered()) {
                 queue.publish(); // nothing more arrived: hand over what we have now, for latency
                 long now = System.currentTimeMillis();
@@ -186,6 +216,7 @@ final class ReplicationSession implements Runnable {
 
     void stop() {
         stopped = true;
+        if (heartbeat != null) heartbeat.stop();
         queue.close();
         thread.interrupt();
         closeClient();
