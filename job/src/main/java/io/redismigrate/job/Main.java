@@ -116,9 +116,18 @@ public final class Main {
         } else {
             code = EXIT_FAILURE;
             Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            String m = root.getMessage();
-            message = (m == null || m.isBlank()) ? root.getClass().getName() : m;
+            Throwable ours = null; // the deepest message written by this tool names the node ("source …", "target …")
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                root = c;
+                String m = c.getMessage();
+                if (m != null && (m.startsWith("source ") || m.startsWith("target "))) ours = c;
+            }
+            Throwable shown = ours != null ? ours : root;
+            String m = shown.getMessage();
+            message = (m == null || m.isBlank()) ? shown.getClass().getName() : m;
+            if (ours != null && root != ours && root.getMessage() != null && !m.contains(root.getMessage())) {
+                message += " (" + root.getMessage() + ")";
+            }
             message = "failed: " + message;
         }
         err.println(PROGRAM + ": " + oneLine(message));
