@@ -90,6 +90,28 @@ public final class Migrations {
                 + want + (job == null ? "" : "\n" + job.output()));
     }
 
+    /** Prefix of the heartbeat key the job writes on the source (default --heartbeat-key-prefix). */
+    public static final String HEARTBEAT_PREFIX = "__redis_migrate:heartbeat";
+
+    /** Removes the job's heartbeat key (DB 0) from the source once the job has stopped. */
+    public static void dropHeartbeats(RedisServer source) {
+        source.sync().select(0);
+        for (String k : source.sync().keys(HEARTBEAT_PREFIX + "*")) source.sync().del(k);
+    }
+
+    private static void awaitReplicaHasNoHeartbeat(RedisServer replica) {
+        replica.sync().select(0);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!replica.sync().keys(HEARTBEAT_PREFIX + "*").isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Removes the fence keys (DB 0) from a destination whose job has stopped. */
     public static void dropFences(RedisServer target) {
         target.sync().select(0);
@@ -113,6 +135,8 @@ public final class Migrations {
      */
     public static void assertEqual(RedisServer source, RedisServer target, RedisServer replica) {
         dropFences(target);
+        dropHeartbeats(source);
+        if (replica != null) awaitReplicaHasNoHeartbeat(replica);
         assertEquals(keyspace(source), keyspace(target), "INFO keyspace");
         assertEquals(source.digest(), target.digest(), "DEBUG DIGEST");
         int dbs = Integer.parseInt(source.sync().configGet("databases").get("databases"));
