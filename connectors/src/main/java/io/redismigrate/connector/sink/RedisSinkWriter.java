@@ -39,6 +39,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private boolean batchOpen;
     private String batchSplit;
     private RedisEvent batchLast;
+    private long batchEnd = -1; // a heartbeat inside the batch moves its end past the last command
     private int batchCommands;
 
     public RedisSinkWriter(RedisSinkConfig config, WriterInitContext context) throws IOException {
@@ -63,9 +64,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             writeStream(event);
         } else if (event.kind() == RedisEvent.Kind.CONTROL) {
             if (RedisEvent.HEARTBEAT.equals(event.controlType())) {
-                Progress.SplitProgress p = Progress.of(event.splitId());
-                p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
-                p.appliedOffset = Math.max(p.appliedOffset, event.offset());
+                writeHeartbeat(event);
                 return;
             }
             closeBatch();
@@ -133,6 +132,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         }
         if (fenceDb != OffsetFence.DB) moveFencesBack(event, fenceDb);
         batchLast = event;
+        batchEnd = event.offset();
         numRecordsSend.inc();
         if (batchCommands >= config.batchCommands()) closeBatch();
         if (!flushTimerPending) scheduleIdleFlush();
@@ -178,17 +178,41 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         batchCommands += splits.size();
     }
 
+    /**
+     * The heartbeat is not written to the target, but its offset is: the fence then reaches the source's
+     * {@code master_repl_offset} on an idle source too (it is what an operator waits for before cut-over). Inside an
+     * open batch it just extends the batch; alone it is one {@code SET} of the fence (atomic by itself).
+     */
+    private void writeHeartbeat(RedisEvent event) throws IOException, InterruptedException {
+        Progress.SplitProgress p = Progress.of(event.splitId());
+        p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
+        Long fence = fences.get(event.splitId());
+        if (fence != null && event.offset() <= fence) return;
+        if (batchOpen && batchSplit.equals(event.splitId())) {
+            batchEnd = event.offset();
+            return;
+        }
+        closeBatch();
+        connection.select(event, OffsetFence.DB);
+        connection.sendArgs(event, new byte[][] {SET, OffsetFence.key(event.splitId()),
+                Long.toString(event.offset()).getBytes(StandardCharsets.US_ASCII)});
+        fences.put(event.splitId(), event.offset());
+        p.appliedOffset = Math.max(p.appliedOffset, event.offset());
+        if (!flushTimerPending) scheduleIdleFlush();
+    }
+
     private void closeBatch() throws IOException, InterruptedException {
         if (!batchOpen) return;
         batchOpen = false;
         RedisEvent last = batchLast;
+        long end = Math.max(batchEnd, last.offset());
         connection.select(last, OffsetFence.DB);
         connection.sendArgs(last, new byte[][] {SET, OffsetFence.key(batchSplit),
-                Long.toString(last.offset()).getBytes(StandardCharsets.US_ASCII)});
+                Long.toString(end).getBytes(StandardCharsets.US_ASCII)});
         connection.sendArgs(last, EXEC_ARGS);
-        fences.put(batchSplit, last.offset());
+        fences.put(batchSplit, end);
         Progress.SplitProgress p = Progress.of(batchSplit);
-        p.appliedOffset = Math.max(p.appliedOffset, last.offset());
+        p.appliedOffset = Math.max(p.appliedOffset, end);
         p.commandsApplied += batchCommands;
     }
 
