@@ -13,7 +13,7 @@ public final class RedisSinkConfig implements Serializable {
     public static final int DEFAULT_MAX_IN_FLIGHT = 20_000;
     public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 64L << 20;
     public static final int DEFAULT_REPLY_TIMEOUT_MS = 60_000;
-    public static final long DEFAULT_FLUSH_INTERVAL_MS = 10;
+    public static final long DEFAULT_FLUSH_INTERVAL_MS = 1;
 
     private final RedisEndpoint target;
     private final int maxInFlight;

@@ -21,6 +21,7 @@ import java.util.Map;
 public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MOVE = "MOVE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] MULTI_ARGS = {"MULTI".getBytes(StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC_ARGS = {"EXEC".getBytes(StandardCharsets.US_ASCII)};
 
@@ -38,6 +39,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private boolean batchOpen;
     private String batchSplit;
     private RedisEvent batchLast;
+    private long batchEnd = -1; // a heartbeat inside the batch moves its end past the last command
     private int batchCommands;
 
     public RedisSinkWriter(RedisSinkConfig config, WriterInitContext context) throws IOException {
@@ -62,9 +64,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             writeStream(event);
         } else if (event.kind() == RedisEvent.Kind.CONTROL) {
             if (RedisEvent.HEARTBEAT.equals(event.controlType())) {
-                Progress.SplitProgress p = Progress.of(event.splitId());
-                p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
-                p.appliedOffset = Math.max(p.appliedOffset, event.offset());
+                writeHeartbeat(event);
                 return;
             }
             closeBatch();
@@ -117,17 +117,87 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             batchSplit = event.splitId();
             batchCommands = 0;
         }
+        int fenceDb = OffsetFence.DB;
         if (event.kind() == RedisEvent.Kind.TRANSACTION) {
             connection.select(event, event.db());
-            for (byte[][] c : event.commands()) connection.sendArgs(event, c);
+            for (byte[][] c : event.commands()) {
+                connection.sendArgs(event, c);
+                fenceDb = afterSwap(c, fenceDb);
+            }
             batchCommands += event.commands().length;
         } else {
             connection.sendCommand(event);
+            fenceDb = afterSwap(event.args(), fenceDb);
             batchCommands++;
         }
+        if (fenceDb != OffsetFence.DB) moveFencesBack(event, fenceDb);
         batchLast = event;
+        batchEnd = event.offset();
         numRecordsSend.inc();
         if (batchCommands >= config.batchCommands()) closeBatch();
+        if (!flushTimerPending) scheduleIdleFlush();
+    }
+
+    /**
+     * Where the fence DB's keys are after {@code args}, given they were in {@code db}: a replicated SWAPDB that
+     * involves the fence DB carries the fence keys along with the data.
+     */
+    private static int afterSwap(byte[][] args, int db) {
+        if (args.length != 3 || !isSwapDb(args[0])) return db;
+        int a = parseDb(args[1]);
+        int b = parseDb(args[2]);
+        if (a < 0 || b < 0) return db;
+        return db == a ? b : db == b ? a : db;
+    }
+
+    private static boolean isSwapDb(byte[] name) {
+        return new String(name, StandardCharsets.US_ASCII).equalsIgnoreCase("SWAPDB");
+    }
+
+    private static int parseDb(byte[] b) {
+        try {
+            return Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * A SWAPDB moved the fence keys into {@code db} (inside the open batch): move them back to the fence DB, so
+     * no fence is left among the user's keys and the fences stay where they are read on restore. The fence DB
+     * now holds what the other DB held, which has no fence keys.
+     */
+    private void moveFencesBack(RedisEvent event, int db) throws IOException, InterruptedException {
+        java.util.Set<String> splits = new java.util.TreeSet<>(fences.keySet());
+        splits.add(event.splitId());
+        connection.select(event, db);
+        for (String split : splits) {
+            connection.sendArgs(event, new byte[][] {MOVE, OffsetFence.key(split), Integer.toString(OffsetFence.DB)
+                    .getBytes(StandardCharsets.US_ASCII)});
+        }
+        batchCommands += splits.size();
+    }
+
+    /**
+     * The heartbeat is not written to the target, but its offset is: the fence then reaches the source's
+     * {@code master_repl_offset} on an idle source too (it is what an operator waits for before cut-over). Inside an
+     * open batch it just extends the batch; alone it is one {@code SET} of the fence (atomic by itself).
+     */
+    private void writeHeartbeat(RedisEvent event) throws IOException, InterruptedException {
+        Progress.SplitProgress p = Progress.of(event.splitId());
+        p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
+        Long fence = fences.get(event.splitId());
+        if (fence != null && event.offset() <= fence) return;
+        if (batchOpen && batchSplit.equals(event.splitId())) {
+            batchEnd = event.offset();
+            return;
+        }
+        closeBatch();
+        connection.select(event, OffsetFence.DB);
+        connection.sendArgs(event, new byte[][] {SET, OffsetFence.key(event.splitId()),
+                Long.toString(event.offset()).getBytes(StandardCharsets.US_ASCII)});
+        fences.put(event.splitId(), event.offset());
+        p.appliedOffset = Math.max(p.appliedOffset, event.offset());
         if (!flushTimerPending) scheduleIdleFlush();
     }
 
@@ -135,13 +205,14 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         if (!batchOpen) return;
         batchOpen = false;
         RedisEvent last = batchLast;
+        long end = Math.max(batchEnd, last.offset());
         connection.select(last, OffsetFence.DB);
         connection.sendArgs(last, new byte[][] {SET, OffsetFence.key(batchSplit),
-                Long.toString(last.offset()).getBytes(StandardCharsets.US_ASCII)});
+                Long.toString(end).getBytes(StandardCharsets.US_ASCII)});
         connection.sendArgs(last, EXEC_ARGS);
-        fences.put(batchSplit, last.offset());
+        fences.put(batchSplit, end);
         Progress.SplitProgress p = Progress.of(batchSplit);
-        p.appliedOffset = Math.max(p.appliedOffset, last.offset());
+        p.appliedOffset = Math.max(p.appliedOffset, end);
         p.commandsApplied += batchCommands;
     }
 

@@ -24,6 +24,9 @@ import java.util.List;
  * key holds either way (one split → one reader; keyBy keeps order per channel).
  */
 public final class MigrationPipeline {
+    /** RDB version of Redis 7.0, the first with functions (FUNCTION FLUSH). */
+    static final int FUNCTIONS_RDB_VERSION = 10;
+
     private MigrationPipeline() {}
 
     /**
@@ -54,7 +57,7 @@ public final class MigrationPipeline {
         DataStream<RedisEvent> events = env
                 .fromSource(new RedisSource(sourceConfig), WatermarkStrategy.noWatermarks(), "redis-source")
                 .setParallelism(sourceParallelism)
-                .flatMap(new EventScope(o)).returns(RedisEventTypeInfo.INSTANCE).name("scope")
+                .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION)).returns(RedisEventTypeInfo.INSTANCE).name("scope")
                 .setParallelism(sourceParallelism);
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl);
