@@ -156,7 +156,7 @@ class PrecheckTest {
             MainTest.Run r = MainTest.run("precheck", "--source", cluster.uri(), "--target", target.uri());
             assertEquals(3, r.code());
             r.assertOneLine();
-            assertTrue(r.err().contains("source topology: source is a cluster node; cluster topologies are not supported yet"),
+            assertTrue(r.err().contains("source topology: source is a cluster node; cluster sources are not supported yet"),
                     r.err());
         }
     }
