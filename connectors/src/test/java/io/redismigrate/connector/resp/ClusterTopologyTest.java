@@ -1,6 +1,5 @@
 package io.redismigrate.connector.resp;
 
-import io.redismigrate.connector.event.Slots;
 import io.redismigrate.connector.testutils.RedisCluster;
 import io.redismigrate.connector.testutils.RedisServer;
 import org.junit.jupiter.api.AfterAll;
@@ -51,13 +50,9 @@ class ClusterTopologyTest {
             List<Integer> replicaPorts = new ArrayList<>();
             for (RedisServer r : cluster.replicasOf(m)) replicaPorts.add(r.port());
             replicaPorts.sort(null);
-            int first = -1;
-            for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
-                if (cluster.nodeForSlot(slot) == m) { first = slot; break; }
-            }
-            int last = first;
-            while (last + 1 < Slots.SLOT_COUNT && cluster.nodeForSlot(last + 1) == m) last++;
-            out.add(first + " " + m.port() + " " + first + "-" + last + " " + replicaPorts + " " + cluster.nodeId(m));
+            String slots = RedisCluster.slotsOf(m);
+            int first = Integer.parseInt(slots.split("-")[0]);
+            out.add(first + " " + m.port() + " " + slots + " " + replicaPorts + " " + cluster.nodeId(m));
         }
         out.sort((a, b) -> Integer.compare(Integer.parseInt(a.split(" ")[0]), Integer.parseInt(b.split(" ")[0])));
         List<String> trimmed = new ArrayList<>();

@@ -191,6 +191,18 @@ public final class RedisCluster implements AutoCloseable {
         return out;
     }
 
+    /** The slots of master {@code m} as it reports them ({@code 0-5460}, ranges joined by commas). */
+    public static String slotsOf(RedisServer m) {
+        for (String line : m.sync().clusterNodes().split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 8 || !f[2].contains("myself")) continue;
+            List<String> r = new ArrayList<>();
+            for (int i = 8; i < f.length; i++) if (!f[i].startsWith("[")) r.add(f[i]);
+            return String.join(",", r);
+        }
+        return "";
+    }
+
     /** The master serving {@code slot} now. */
     public RedisServer nodeForSlot(int slot) {
         for (RedisServer m : masters()) {

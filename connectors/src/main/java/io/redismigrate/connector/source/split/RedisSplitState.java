@@ -41,6 +41,6 @@ public final class RedisSplitState {
     public SplitPhase phase() { return phase; }
 
     public RedisSplit toSplit() {
-        return new RedisSplit(split.node(), replId, offset, phase, db);
+        return new RedisSplit(split.node(), replId, offset, phase, db, split.slots());
     }
 }
