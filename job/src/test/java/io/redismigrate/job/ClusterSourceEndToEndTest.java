@@ -118,12 +118,14 @@ class ClusterSourceEndToEndTest {
                          "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s",
                          "--parallelism", "3", "--checkpoint-dir", dir.resolve("chk").toString(),
                          "--savepoint-dir", dir.resolve("sp").toString(), "--spool-dir", dir.resolve("spool").toString())) {
-                job.awaitRunning(Duration.ofSeconds(60));
+                String jobId = job.awaitRunning(Duration.ofSeconds(60));
                 for (String shard : new String[] {"slots-0-5460", "slots-5461-10921", "slots-10922-16383"}) {
                     job.awaitLog(shard + ": full sync from offset", Duration.ofSeconds(60));
                 }
                 awaitCaughtUp(source, target, job);
                 assertTrue(load.ops() > 0, "load running");
+                // a checkpoint taken in the stream phase, so the restart after the failover resumes the stream
+                awaitNewCheckpoints(dir.resolve("chk"), jobId, 2, job);
                 String before = job.stderr();
                 assertFalse(before.contains("continuing"), before);
 
@@ -178,6 +180,24 @@ class ClusterSourceEndToEndTest {
                 throw new AssertionError("not caught up: want " + want + ", fences " + target.sync().keys(FENCE + "*")
                         + "\n" + job.output());
             }
+        }
+    }
+
+    private static void awaitNewCheckpoints(Path dir, String jobId, int n, JobProcess job) throws InterruptedException {
+        long start = checkpointNumber(dir, jobId);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (checkpointNumber(dir, jobId) < start + n) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no new checkpoints\n" + job.output());
+            Thread.sleep(100);
+        }
+    }
+
+    private static long checkpointNumber(Path dir, String jobId) {
+        try {
+            String name = JobProcess.latestCheckpoint(dir, jobId).getFileName().toString();
+            return Long.parseLong(name.substring(4));
+        } catch (AssertionError e) {
+            return 0;
         }
     }
 

@@ -36,6 +36,7 @@ final class ReplicationSession implements Runnable {
     private final SessionMetrics metrics;
     private final Thread thread;
     private volatile ReplicationClient client;
+    private volatile RedisEndpoint connectedNode;
     private volatile boolean stopped;
 
     private final Progress.SplitProgress progress;
@@ -73,6 +74,7 @@ final class ReplicationSession implements Runnable {
         try {
             RedisEndpoint[] resolved = resolveNode();
             RedisEndpoint node = resolved[0];
+            connectedNode = node;
             client = ReplicationClient.connect(node, config.replication());
             boolean resume = split.phase() == SplitPhase.STREAM;
             SyncStart start = client.psync(resume ? split.replId() : "?", resume ? split.offset() + 1 : -1);
@@ -107,7 +109,7 @@ final class ReplicationSession implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            if (!stopped) queue.fail(t);
+            if (!stopped) queue.fail(explainFailover(t));
         } finally {
             closeClient();
         }
@@ -152,6 +154,27 @@ final class ReplicationSession implements Runnable {
             LOG.info("{}: reading the shard (slots {}) from {} {}", split.splitId(), shard.slotsText(), what, node);
         }
         return new RedisEndpoint[] {node, shard.master()};
+    }
+
+    /**
+     * A cluster shard's node that closes the replication link is most often a master demoted by a failover: say
+     * so (the supervisor retries a lost connection and the restart continues on the new master).
+     */
+    private Throwable explainFailover(Throwable t) {
+        RedisEndpoint connected = connectedNode;
+        if (split.slots() == null || connected == null || !(t instanceof IOException)) return t;
+        try {
+            List<RedisEndpoint> seeds = new ArrayList<>(config.seeds());
+            seeds.add(0, split.node());
+            ClusterTopology.Shard shard = ClusterTopology.discoverAny(seeds, "source", 2000).shardForSlot(split.firstSlot());
+            if (shard != null && !connected.toString().equals(shard.master().toString()) && !config.preferReplica()) {
+                return new IOException("source shard " + split.splitId() + ": the replication connection closed after a "
+                        + "failover (the shard's master is now " + shard.master() + "); continuing there", t);
+            }
+        } catch (Exception ignored) {
+            // keep the original failure
+        }
+        return t;
     }
 
     /** Follows the command stream; every event carries the offset at which its command ends. */
