@@ -6,7 +6,11 @@ import io.redismigrate.job.precheck.Precheck;
 import io.redismigrate.job.precheck.PrecheckFailedException;
 import io.redismigrate.job.verify.Verifier;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,10 +40,43 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = execute(args, System.out, System.err);
+        if (ownsJvm()) {
+            int code = execute(args, System.out, System.err);
+            System.out.flush();
+            System.err.flush();
+            System.exit(code);
+        }
+        // inside a JobManager (REST /jars/:id/run, application mode) System.exit would end the JobManager:
+        // return on success; on failure throw with the error line, which Flink hands to the submitter
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(new TeeOutputStream(System.err, errors), true, StandardCharsets.UTF_8);
+        int code = execute(args, System.out, err);
         System.out.flush();
-        System.err.flush();
-        System.exit(code);
+        err.flush();
+        if (code != EXIT_OK) {
+            String line = errors.toString(StandardCharsets.UTF_8).lines().findFirst().orElse(PROGRAM + ": exit " + code);
+            throw new IllegalStateException(line + " (exit " + code + ")");
+        }
+    }
+
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+        TeeOutputStream(OutputStream a, OutputStream b) { this.a = a; this.b = b; }
+        @Override public void write(int x) throws IOException { a.write(x); b.write(x); }
+        @Override public void write(byte[] buf, int off, int len) throws IOException { a.write(buf, off, len); b.write(buf, off, len); }
+        @Override public void flush() throws IOException { a.flush(); b.flush(); }
+    }
+
+    /**
+     * Whether this JVM was started for this program: by {@code java … Main} (bin/redis-migrate) or by Flink's
+     * command line client ({@code flink run}, which calls main on its own main thread), so that the exit code
+     * may end it.
+     */
+    static boolean ownsJvm() {
+        StackTraceElement[] stack = Thread.currentThread().getStackTrace();
+        String entry = stack.length == 0 ? "" : stack[stack.length - 1].getClassName();
+        return entry.equals(Main.class.getName()) || entry.equals("org.apache.flink.client.cli.CliFrontend");
     }
 
     /** Everything {@link #main} does except exiting the JVM; returns the exit code. */
@@ -79,9 +116,18 @@ public final class Main {
         } else {
             code = EXIT_FAILURE;
             Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            String m = root.getMessage();
-            message = (m == null || m.isBlank()) ? root.getClass().getName() : m;
+            Throwable ours = null; // the deepest message written by this tool names the node ("source …", "target …")
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                root = c;
+                String m = c.getMessage();
+                if (m != null && (m.startsWith("source ") || m.startsWith("target "))) ours = c;
+            }
+            Throwable shown = ours != null ? ours : root;
+            String m = shown.getMessage();
+            message = (m == null || m.isBlank()) ? shown.getClass().getName() : m;
+            if (ours != null && root != ours && root.getMessage() != null && !m.contains(root.getMessage())) {
+                message += " (" + root.getMessage() + ")";
+            }
             message = "failed: " + message;
         }
         err.println(PROGRAM + ": " + oneLine(message));

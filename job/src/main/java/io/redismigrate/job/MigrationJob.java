@@ -8,6 +8,7 @@ import io.redismigrate.job.precheck.Precheck;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -81,6 +82,7 @@ public final class MigrationJob {
             if (!o.mode().includesStream()) {
                 JobClient job = env.executeAsync(name);
                 jobId = job.getJobID().toString();
+                if (detached(env)) return submitted(job, out);
                 JobExecutionResult result = await(job);
                 double seconds = runningMillis() / 1e3;
                 long keys = counter(result, EventScope.KEYS);
@@ -91,6 +93,7 @@ public final class MigrationJob {
             }
             JobClient job = env.executeAsync(name);
             jobId = job.getJobID().toString();
+            if (detached(env)) return submitted(job, out);
             if (embedded) {
                 StopWithSavepoint.install(job, o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"), out);
             }
@@ -112,6 +115,19 @@ public final class MigrationJob {
                 throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
             }
         }
+    }
+
+    /**
+     * {@code flink run -d} or REST {@code /jars/:id/run} (DeploymentOptions.ATTACHED false): the job is only
+     * submitted; waiting for its result would hold the client, or the JobManager's REST handler, until it ends.
+     */
+    static boolean detached(StreamExecutionEnvironment env) {
+        return !(env instanceof LocalStreamEnvironment) && !env.getConfiguration().get(DeploymentOptions.ATTACHED);
+    }
+
+    private static int submitted(JobClient job, PrintStream out) {
+        out.println("redis-migrate: job " + job.getJobID() + " submitted (detached); follow it in the Flink UI");
+        return Main.EXIT_OK;
     }
 
     static String checkpointDir(MigrationOptions o) {

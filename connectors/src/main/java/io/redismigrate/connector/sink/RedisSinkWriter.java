@@ -21,6 +21,7 @@ import java.util.Map;
 public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MOVE = "MOVE".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] MULTI_ARGS = {"MULTI".getBytes(StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC_ARGS = {"EXEC".getBytes(StandardCharsets.US_ASCII)};
 
@@ -117,18 +118,64 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             batchSplit = event.splitId();
             batchCommands = 0;
         }
+        int fenceDb = OffsetFence.DB;
         if (event.kind() == RedisEvent.Kind.TRANSACTION) {
             connection.select(event, event.db());
-            for (byte[][] c : event.commands()) connection.sendArgs(event, c);
+            for (byte[][] c : event.commands()) {
+                connection.sendArgs(event, c);
+                fenceDb = afterSwap(c, fenceDb);
+            }
             batchCommands += event.commands().length;
         } else {
             connection.sendCommand(event);
+            fenceDb = afterSwap(event.args(), fenceDb);
             batchCommands++;
         }
+        if (fenceDb != OffsetFence.DB) moveFencesBack(event, fenceDb);
         batchLast = event;
         numRecordsSend.inc();
         if (batchCommands >= config.batchCommands()) closeBatch();
         if (!flushTimerPending) scheduleIdleFlush();
+    }
+
+    /**
+     * Where the fence DB's keys are after {@code args}, given they were in {@code db}: a replicated SWAPDB that
+     * involves the fence DB carries the fence keys along with the data.
+     */
+    private static int afterSwap(byte[][] args, int db) {
+        if (args.length != 3 || !isSwapDb(args[0])) return db;
+        int a = parseDb(args[1]);
+        int b = parseDb(args[2]);
+        if (a < 0 || b < 0) return db;
+        return db == a ? b : db == b ? a : db;
+    }
+
+    private static boolean isSwapDb(byte[] name) {
+        return new String(name, StandardCharsets.US_ASCII).equalsIgnoreCase("SWAPDB");
+    }
+
+    private static int parseDb(byte[] b) {
+        try {
+            return Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * A SWAPDB moved the fence keys into {@code db} (inside the open batch): move them back to the fence DB, so
+     * no fence is left among the user's keys and the fences stay where they are read on restore. The fence DB
+     * now holds what the other DB held, which has no fence keys.
+     */
+    private void moveFencesBack(RedisEvent event, int db) throws IOException, InterruptedException {
+        java.util.Set<String> splits = new java.util.TreeSet<>(fences.keySet());
+        splits.add(event.splitId());
+        connection.select(event, db);
+        for (String split : splits) {
+            connection.sendArgs(event, new byte[][] {MOVE, OffsetFence.key(split), Integer.toString(OffsetFence.DB)
+                    .getBytes(StandardCharsets.US_ASCII)});
+        }
+        batchCommands += splits.size();
     }
 
     private void closeBatch() throws IOException, InterruptedException {

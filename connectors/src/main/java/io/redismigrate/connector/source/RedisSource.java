@@ -54,7 +54,10 @@ public final class RedisSource implements Source<RedisEvent, RedisSplit, RedisEn
     @Override
     public SplitEnumerator<RedisSplit, RedisEnumState> restoreEnumerator(SplitEnumeratorContext<RedisSplit> context,
                                                                          RedisEnumState checkpoint) {
-        return new RedisSourceEnumerator(context, checkpoint.unassigned(), getBoundedness() == Boundedness.BOUNDED);
+        // a split unassigned at the checkpoint may have been assigned and started writing after it
+        List<RedisSplit> splits = new ArrayList<>();
+        for (RedisSplit s : checkpoint.unassigned()) splits.add(s.asStarted());
+        return new RedisSourceEnumerator(context, splits, getBoundedness() == Boundedness.BOUNDED);
     }
 
     @Override

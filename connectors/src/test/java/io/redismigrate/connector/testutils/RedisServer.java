@@ -26,7 +26,7 @@ import java.util.List;
 public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
-    private final Process process;
+    private volatile Process process;
     private final List<String> args;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
@@ -149,13 +149,41 @@ public final class RedisServer implements AutoCloseable {
         return String.valueOf(call("DEBUG", "DIGEST").get(0));
     }
 
-    /** Stops the process (SIGKILL) and removes its directory. */
-    @Override
-    public void close() {
+    /** SIGKILL of the server, keeping its directory (and any AOF/RDB files there) for {@link #restart()}. */
+    public void kill() throws InterruptedException {
+        closeClients();
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** Starts the server again with the same arguments: same port, same directory. */
+    public void restart() throws IOException {
+        if (process.isAlive()) throw new IllegalStateException("redis-server on port " + port + " is still running");
+        Process p = new ProcessBuilder(args).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis-" + port + ".log").toFile())).start();
+        if (!waitForPort(port, p)) {
+            p.destroyForcibly();
+            throw new IOException("redis-server did not restart on port " + port + ": "
+                    + Files.readString(dir.resolve("redis-" + port + ".log")));
+        }
+        process = p;
+    }
+
+    private void closeClients() {
         if (connection != null) connection.close();
         if (binary != null) binary.close();
         if (binaryAsync != null) binaryAsync.close();
         if (client != null) client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        connection = null;
+        binary = null;
+        binaryAsync = null;
+        client = null;
+    }
+
+    /** Stops the process (SIGKILL) and removes its directory. */
+    @Override
+    public void close() {
+        closeClients();
         process.destroyForcibly();
         try {
             process.waitFor();

@@ -26,12 +26,19 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
 
     private final MigrationOptions options;
     private final long ttlExtendMs;
+    private final boolean targetHasFunctions;
     private transient LongCounter keys;
     private transient LongCounter bytes;
     private transient Counter filtered;
 
     public EventScope(MigrationOptions options) {
+        this(options, false);
+    }
+
+    /** @param targetHasFunctions whether the destination has functions (Redis ≥ 7.0), emptied on a new snapshot */
+    public EventScope(MigrationOptions options, boolean targetHasFunctions) {
         this.options = options;
+        this.targetHasFunctions = targetHasFunctions;
         this.ttlExtendMs = options.ttlExtend() == null ? 0 : options.ttlExtend().toMillis();
     }
 
@@ -89,7 +96,8 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
     /**
      * A snapshot taken again (the stream could not be continued, or a snapshot was interrupted) must not leave
      * keys behind that the source deleted meanwhile: the DBs in scope are emptied first. With prefix filters the
-     * target's other keys must stay, so nothing is flushed (documented limit).
+     * target's other keys must stay, so nothing is flushed (documented limit). With the whole keyspace in scope the
+     * function libraries are emptied too (the snapshot loads them all again).
      */
     private java.util.List<RedisEvent> resyncCleanup(RedisEvent control) {
         java.util.List<RedisEvent> out = new java.util.ArrayList<>();
@@ -113,6 +121,10 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         }
         if (options.dbs().isEmpty() && options.dbMap().isEmpty()) {
             out.add(RedisEvent.command(control.splitId(), control.offset(), 0, null, new byte[][] {b("FLUSHALL")}));
+            // the snapshot carries every function library; FLUSHALL leaves libraries the source deleted meanwhile
+            if (targetHasFunctions) {
+                out.add(RedisEvent.command(control.splitId(), control.offset(), 0, null, new byte[][] {b("FUNCTION"), b("FLUSH")}));
+            }
         } else {
             for (int db : options.dbs().isEmpty() ? java.util.List.of(0) : options.dbs()) {
                 out.add(RedisEvent.command(control.splitId(), control.offset(), options.targetDb(db), null, new byte[][] {b("FLUSHDB")}));

@@ -29,6 +29,8 @@ import java.util.List;
  */
 public final class MigrationPipeline {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MigrationPipeline.class);
+    /** RDB version of Redis 7.0, the first with functions (FUNCTION FLUSH). */
+    static final int FUNCTIONS_RDB_VERSION = 10;
 
     private MigrationPipeline() {}
 
@@ -68,7 +70,7 @@ public final class MigrationPipeline {
         DataStream<RedisEvent> events = env
                 .fromSource(new RedisSource(sourceConfig), WatermarkStrategy.noWatermarks(), "redis-source")
                 .setParallelism(sourceParallelism)
-                .flatMap(new EventScope(o)).returns(RedisEventTypeInfo.INSTANCE).name("scope")
+                .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION)).returns(RedisEventTypeInfo.INSTANCE).name("scope")
                 .setParallelism(sourceParallelism);
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl);

@@ -47,7 +47,8 @@ public final class RedisSourceEnumerator implements SplitEnumerator<RedisSplit, 
 
     @Override
     public void addSplitsBack(List<RedisSplit> splits, int subtaskId) {
-        unassigned.addAll(splits);
+        // the failed reader may have written some of the snapshot before it failed
+        for (RedisSplit s : splits) unassigned.add(s.asStarted());
         if (context.registeredReaders().containsKey(subtaskId)) assign(subtaskId);
     }
 

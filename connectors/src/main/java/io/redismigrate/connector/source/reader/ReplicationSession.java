@@ -86,8 +86,10 @@ final class ReplicationSession implements Runnable {
                         + "replication id); taking a new snapshot", split.splitId(), split.offset() + 1);
                 else LOG.info("{}: full sync from offset {} (replication id {})", split.splitId(), start.offset(), start.replId());
                 boolean keep = config.mode() != SyncMode.INCREMENTAL || split.synced();
+                // a split that started before (even if its snapshot never reached a checkpoint) may have left keys
+                // on the destination: the new snapshot empties the DBs in scope first
                 put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.SNAPSHOT_START, start.replId(),
-                        split.synced() || config.cleanFirst() ? "1" : "0", split.slots() == null ? "" : split.slots()));
+                        keep && (split.started() || config.cleanFirst()) ? "1" : "0", split.slots() == null ? "" : split.slots()));
                 progress.phase = "snapshot";
                 readSnapshot(start, keep);
                 db = 0;

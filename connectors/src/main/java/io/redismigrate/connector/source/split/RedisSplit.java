@@ -47,10 +47,30 @@ public final class RedisSplit implements SourceSplit {
 
     /** Replication id of a split that has never synced. */
     public static final String NO_REPL_ID = "?";
+    /**
+     * Replication id of a split that was handed to a reader before its first SNAPSHOT_START was checkpointed:
+     * a reader may have written snapshot keys to the destination after that checkpoint, so it is not fresh.
+     */
+    public static final String STARTED_NO_REPL_ID = "!";
 
     /** Whether a sync was already started for this split (a new snapshot must then clean up first). */
     public boolean synced() {
+        return !NO_REPL_ID.equals(replId) && !STARTED_NO_REPL_ID.equals(replId);
+    }
+
+    /**
+     * Whether this split may have written to the destination already: it synced, or it was handed to a reader
+     * in an earlier run (restored from a checkpoint or returned by a failed reader). A new snapshot of such a
+     * split must empty the destination's DBs in scope first, or keys written by the interrupted snapshot and
+     * deleted on the source meanwhile would stay.
+     */
+    public boolean started() {
         return !NO_REPL_ID.equals(replId);
+    }
+
+    /** This split as it must be restored: marked {@link #started()} if it had not synced yet. */
+    public RedisSplit asStarted() {
+        return NO_REPL_ID.equals(replId) ? new RedisSplit(node, STARTED_NO_REPL_ID, offset, phase, db, slots) : this;
     }
 
     /** host:port of a standalone node; {@code slots-<first slot range>} of a cluster shard. */

@@ -40,7 +40,11 @@ public final class RedisSplitState {
     public long offset() { return offset; }
     public SplitPhase phase() { return phase; }
 
+    /**
+     * The split for a checkpoint. A split in a reader's checkpoint was handed to a reader, so it is at least
+     * {@link RedisSplit#started()}: its session may write snapshot keys before the next checkpoint.
+     */
     public RedisSplit toSplit() {
-        return new RedisSplit(split.node(), replId, offset, phase, db, split.slots());
+        return new RedisSplit(split.node(), replId, offset, phase, db, split.slots()).asStarted();
     }
 }
