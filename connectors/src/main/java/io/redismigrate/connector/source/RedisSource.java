@@ -21,6 +21,9 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
+import java.util.ArrayList;
+import java.util.List;
+
 
 /**
  * FLIP-27 source reading Redis as a replica: one split per standalone source node or per cluster shard; each split runs PSYNC, streams the RDB
