@@ -15,7 +15,10 @@ import java.util.Map;
 public final class ClusterTopology implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** One shard: a master, its replicas, and the slot ranges it serves ({@code {from, to}} inclusive, sorted). */
+    /**
+     * One shard: a master, its replicas (healthy ones first, then those still loading or never written to; each
+     * group by address), and the slot ranges it serves ({@code {from, to}} inclusive, sorted).
+     */
     public record Shard(RedisEndpoint master, String masterId, List<RedisEndpoint> replicas, List<int[]> slotRanges)
             implements Serializable {
         public Shard {
@@ -44,6 +47,7 @@ public final class ClusterTopology implements Serializable {
         }
     }
 
+    private static final Comparator<RedisEndpoint> BY_ADDRESS = Comparator.comparing(RedisEndpoint::toString);
     private final List<Shard> shards;
 
     public ClusterTopology(List<Shard> shards) {
@@ -123,6 +127,7 @@ public final class ClusterTopology implements Serializable {
             RedisEndpoint master = null;
             String masterId = null;
             List<RedisEndpoint> replicas = new ArrayList<>();
+            List<RedisEndpoint> loading = new ArrayList<>();
             for (Object n : (List<?>) shard.get("nodes")) {
                 Map<String, Object> node = map(n);
                 String health = text(node.get("health"));
@@ -138,8 +143,14 @@ public final class ClusterTopology implements Serializable {
                     }
                 } else if ("online".equals(health)) {
                     replicas.add(e);
+                } else if (!"fail".equals(health)) {
+                    // "loading" also means "offset 0 gossiped": the replica of a master never written to
+                    loading.add(e);
                 }
             }
+            replicas.sort(BY_ADDRESS);
+            loading.sort(BY_ADDRESS);
+            replicas.addAll(loading);
             if (master != null) shards.add(new Shard(master, masterId, replicas, sorted(ranges)));
         }
         return new ClusterTopology(shards);
@@ -179,6 +190,7 @@ public final class ClusterTopology implements Serializable {
                     replicas.add(r.endpoint);
                 }
             }
+            replicas.sort(BY_ADDRESS);
             shards.add(new Shard(n.endpoint, n.id, replicas, sorted(n.slots)));
         }
         return new ClusterTopology(shards);

@@ -232,9 +232,7 @@ public final class Precheck {
     /** The node a shard is read from: its master, or with --source-prefer replica one of its replicas. */
     private RedisEndpoint readNode(ClusterTopology.Shard shard) {
         if (!options.sourcePreferReplica() || shard.replicas().isEmpty()) return shard.master();
-        List<RedisEndpoint> r = new ArrayList<>(shard.replicas());
-        r.sort(java.util.Comparator.comparing(RedisEndpoint::toString));
-        return r.get(0);
+        return shard.replicas().get(0); // healthy first, then by address (as the reader picks)
     }
 
     private static CheckResult prefixed(RedisEndpoint node, CheckResult r) {

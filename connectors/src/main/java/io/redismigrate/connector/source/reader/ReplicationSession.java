@@ -146,9 +146,7 @@ final class ReplicationSession implements Runnable {
                 LOG.warn("{}: --source-prefer replica, but the shard has no healthy replica; reading from its master {}",
                         split.splitId(), shard.master());
             } else {
-                List<RedisEndpoint> replicas = new ArrayList<>(shard.replicas());
-                replicas.sort(java.util.Comparator.comparing(RedisEndpoint::toString));
-                node = replicas.get(0);
+                node = shard.replicas().get(0); // healthy first, then by address
                 what = "replica";
             }
         }
