@@ -93,10 +93,17 @@ public final class Migrations {
     /** Prefix of the heartbeat key the job writes on the source (default --heartbeat-key-prefix). */
     public static final String HEARTBEAT_PREFIX = "__redis_migrate:heartbeat";
 
-    /** Removes the job's heartbeat key (DB 0) from the source once the job has stopped. */
+    /**
+     * Removes the job's heartbeat keys from the source once the job has stopped: written in DB 0, but a SWAPDB or
+     * MOVE on the source can carry one into another DB.
+     */
     public static void dropHeartbeats(RedisServer source) {
+        int dbs = Integer.parseInt(source.sync().configGet("databases").get("databases"));
+        for (int db = 0; db < dbs; db++) {
+            source.sync().select(db);
+            for (String k : source.sync().keys(HEARTBEAT_PREFIX + "*")) source.sync().del(k);
+        }
         source.sync().select(0);
-        for (String k : source.sync().keys(HEARTBEAT_PREFIX + "*")) source.sync().del(k);
     }
 
     private static void awaitReplicaHasNoHeartbeat(RedisServer replica) {
