@@ -73,7 +73,7 @@ public final class MigrationOptions implements Serializable {
         for (String v : new String[] {"source", "target", "mode", "checkpoint-dir", "checkpoint-interval", "savepoint-dir",
                 "from-savepoint", "parallelism", "web-ui-port", "ttl-extend", "conflict", "full-rps", "full-mbps",
                 "incr-rps", "incr-mbps", "retry-connect", "retry-other", "config", "big-key-threshold", "spool-dir",
-                "heartbeat-key-prefix", "publish"}) {
+                "heartbeat-key-prefix", "publish", "source-prefer"}) {
             OPTIONS.put(v, Kind.VALUE);
         }
         for (String l : new String[] {"db", "db-map", "include-prefix", "exclude-prefix"}) OPTIONS.put(l, Kind.LIST);
@@ -108,6 +108,7 @@ public final class MigrationOptions implements Serializable {
     private final String spoolDir;
     private final String heartbeatKeyPrefix;
     private final boolean forwardPublish;
+    private final boolean sourcePreferReplica;
 
     private MigrationOptions(Values v) throws UsageException {
         this.help = v.has("help");
@@ -154,6 +155,11 @@ public final class MigrationOptions implements Serializable {
             throw new UsageException(v.origin("publish") + " must be on or off (got '" + publish + "')");
         }
         this.forwardPublish = !"off".equals(publish);
+        String prefer = v.single("source-prefer");
+        if (prefer != null && !prefer.equals("master") && !prefer.equals("replica")) {
+            throw new UsageException(v.origin("source-prefer") + " must be master or replica (got '" + prefer + "')");
+        }
+        this.sourcePreferReplica = "replica".equals(prefer);
 
         if (!help && source.host().equalsIgnoreCase(target.host()) && source.port() == target.port() && dbMap.isEmpty()) {
             throw new UsageException("--source and --target are the same node (" + source + "); give a different --target"
@@ -588,6 +594,9 @@ public final class MigrationOptions implements Serializable {
     /** Whether PUBLISH commands of the replication stream are forwarded to the target (--publish on|off). */
     public boolean forwardPublish() { return forwardPublish; }
 
+    /** --source-prefer replica: read each shard of a cluster source from a replica instead of its master. */
+    public boolean sourcePreferReplica() { return sourcePreferReplica; }
+
     /** One line for logs; endpoints as host:port only. */
     @Override
     public String toString() {
@@ -600,7 +609,8 @@ public final class MigrationOptions implements Serializable {
                 + ", fullRps=" + fullRps + ", fullMbps=" + fullMbps + ", incrRps=" + incrRps + ", incrMbps=" + incrMbps
                 + ", retryConnect=" + Durations.format(retryConnect) + ", retryOther=" + Durations.format(retryOther)
                 + ", bigKeyThreshold=" + Sizes.format(bigKeyThreshold) + ", spoolDir=" + spoolDir
-                + ", heartbeatKeyPrefix=" + heartbeatKeyPrefix + "}";
+                + ", heartbeatKeyPrefix=" + heartbeatKeyPrefix + ", sourcePrefer=" + (sourcePreferReplica ? "replica" : "master")
+                + "}";
     }
 
     /** The --help text. */
@@ -614,7 +624,7 @@ public final class MigrationOptions implements Serializable {
                 "URI: redis://[[user]:password@]host:port   (rediss:// for TLS)",
                 "",
                 "Options (durations: 500ms, 10s, 5m, 2h; sizes: 512kb, 64mb, 1gb):",
-                "  --source URI                 source node (required)",
+                "  --source URI                 source node; for a cluster any one node (required)",
                 "  --target URI                 target node (required)",
                 "  --mode MODE                  full | full+incremental | incremental (default full+incremental)",
                 "  --checkpoint-dir DIR         retained checkpoints (path or URI)",
@@ -639,6 +649,7 @@ public final class MigrationOptions implements Serializable {
                 "  --spool-dir DIR              local spool of the replication stream (default $TMPDIR/redis-migrate-spool)",
                 "  --heartbeat-key-prefix P     keys the tool writes on the source (default __redis_migrate:heartbeat)",
                 "  --publish on|off             forward PUBLISH from the replication stream (default on)",
+                "  --source-prefer master|replica  cluster source: read each shard from its master (default) or a replica",
                 "  --config FILE                YAML (key: value) or .properties file with any option above; flags win",
                 "  --help                       this text",
                 "",

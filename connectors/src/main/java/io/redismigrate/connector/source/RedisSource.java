@@ -2,7 +2,6 @@ package io.redismigrate.connector.source;
 
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.event.RedisEventTypeInfo;
-import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.source.enumerator.RedisEnumState;
 import io.redismigrate.connector.source.enumerator.RedisEnumStateSerializer;
 import io.redismigrate.connector.source.enumerator.RedisSourceEnumerator;
@@ -25,8 +24,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import java.util.ArrayList;
 import java.util.List;
 
+
 /**
- * FLIP-27 source reading Redis as a replica: one split per source node; each split runs PSYNC, streams the RDB
+ * FLIP-27 source reading Redis as a replica: one split per standalone source node or per cluster shard; each split runs PSYNC, streams the RDB
  * snapshot through the parser, then (in the incremental modes) the replication command stream. Bounded in
  * {@link SyncMode#FULL}, unbounded otherwise.
  */
@@ -51,9 +51,7 @@ public final class RedisSource implements Source<RedisEvent, RedisSplit, RedisEn
 
     @Override
     public SplitEnumerator<RedisSplit, RedisEnumState> createEnumerator(SplitEnumeratorContext<RedisSplit> context) {
-        List<RedisSplit> splits = new ArrayList<>();
-        for (RedisEndpoint node : config.nodes()) splits.add(RedisSplit.initial(node));
-        return new RedisSourceEnumerator(context, splits, getBoundedness() == Boundedness.BOUNDED);
+        return new RedisSourceEnumerator(context, config.initialSplits(), getBoundedness() == Boundedness.BOUNDED);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.redismigrate.connector.source;
 import io.redismigrate.connector.rdb.RdbParserConfig;
 import io.redismigrate.connector.replication.ReplicationConfig;
 import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.source.split.RedisSplit;
 
 import java.io.Serializable;
 import java.util.List;
@@ -19,16 +20,46 @@ import java.util.List;
  *                      (null: no heartbeat)
  * @param cleanFirst    treat the first snapshot as a repeated one (the target DBs in scope are emptied first):
  *                      set when a failed run is restarted without a checkpoint
+ * @param shardSlots    for a cluster source: the slot ranges of each shard ({@code 0-5460}), parallel to
+ *                      {@code nodes} (the shards' masters at start); empty for a standalone source
+ * @param seeds         for a cluster source: every node known at start, asked for the current topology when a
+ *                      shard's node is re-resolved (after a failover)
+ * @param preferReplica for a cluster source: read each shard from one of its replicas instead of its master
  */
 public record RedisSourceConfig(List<RedisEndpoint> nodes, SyncMode mode, RdbParserConfig parser,
                                 ReplicationConfig replication, long queueBytes, String heartbeatKeyPrefix,
-                                boolean cleanFirst)
+                                boolean cleanFirst, List<String> shardSlots, List<RedisEndpoint> seeds,
+                                boolean preferReplica)
         implements Serializable {
 
     public static final long DEFAULT_QUEUE_BYTES = 128L << 20;
 
     public RedisSourceConfig {
         nodes = List.copyOf(nodes);
+        shardSlots = List.copyOf(shardSlots);
+        seeds = List.copyOf(seeds);
         if (nodes.isEmpty()) throw new IllegalArgumentException("no source node");
+        if (!shardSlots.isEmpty() && shardSlots.size() != nodes.size()) {
+            throw new IllegalArgumentException("one slot range list per shard master expected");
+        }
+    }
+
+    /** A standalone source: one split per node. */
+    public RedisSourceConfig(List<RedisEndpoint> nodes, SyncMode mode, RdbParserConfig parser, ReplicationConfig replication,
+                             long queueBytes, String heartbeatKeyPrefix, boolean cleanFirst) {
+        this(nodes, mode, parser, replication, queueBytes, heartbeatKeyPrefix, cleanFirst, List.of(), List.of(), false);
+    }
+
+    public boolean cluster() {
+        return !shardSlots.isEmpty();
+    }
+
+    /** The initial splits: one per standalone node, or one per cluster shard. */
+    public List<RedisSplit> initialSplits() {
+        List<RedisSplit> splits = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            splits.add(cluster() ? RedisSplit.shard(nodes.get(i), shardSlots.get(i)) : RedisSplit.initial(nodes.get(i)));
+        }
+        return splits;
     }
 }

@@ -101,6 +101,19 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
      */
     private java.util.List<RedisEvent> resyncCleanup(RedisEvent control) {
         java.util.List<RedisEvent> out = new java.util.ArrayList<>();
+        String slots = control.args().length > 3 ? control.controlValue(3) : "";
+        if (!slots.isEmpty()) {
+            // a cluster shard: only its own slots (its keys live in DB 0); the other shards' keys must stay
+            if (!options.dbInScope(0)) return out;
+            try {
+                long n = SlotCleanup.run(options, slots, options.targetDb(0));
+                LOG.info("{}: taking a new snapshot of the shard: removed {} keys of slots {} from the target first",
+                        control.splitId(), n, slots);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out;
+        }
         if (!options.includePrefixes().isEmpty() || !options.excludePrefixes().isEmpty()) {
             LOG.warn("taking a new snapshot with prefix filters: keys deleted on the source since the last sync may "
                     + "remain on the target");

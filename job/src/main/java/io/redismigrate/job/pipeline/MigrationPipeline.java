@@ -4,6 +4,9 @@ import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.event.RedisEventTypeInfo;
 import io.redismigrate.connector.rdb.RdbParserConfig;
 import io.redismigrate.connector.replication.ReplicationConfig;
+import io.redismigrate.connector.resp.ClusterTopology;
+import io.redismigrate.connector.resp.RedisAccessException;
+import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.sink.RedisSink;
 import io.redismigrate.connector.sink.RedisSinkConfig;
@@ -16,14 +19,17 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the job graph: RedisSource (one split per source node) → {@link EventScope} → keyBy(slot) →
+ * Builds the job graph: RedisSource (one split per standalone source node or per cluster shard) → {@link EventScope} → keyBy(slot) →
  * RedisSink. With a single sink subtask the stages are chained and events are not serialized at all; order per
  * key holds either way (one split → one reader; keyBy keeps order per channel).
  */
 public final class MigrationPipeline {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MigrationPipeline.class);
     /** RDB version of Redis 7.0, the first with functions (FUNCTION FLUSH). */
     static final int FUNCTIONS_RDB_VERSION = 10;
 
@@ -35,7 +41,7 @@ public final class MigrationPipeline {
      * @param cleanFirst empty the target DBs in scope before the snapshot (a restarted run without checkpoint)
      */
     public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
-                             boolean targetSupportsAbsTtl, boolean cleanFirst) {
+                             boolean targetSupportsAbsTtl, boolean cleanFirst) throws IOException {
         build(env, o, targetRdbVersion, targetSupportsAbsTtl, cleanFirst, List.of());
     }
 
@@ -44,14 +50,32 @@ public final class MigrationPipeline {
      *     single-slot ({@link ClusterRouting}) and always spread by {@code keyBy(slot)} over the sink subtasks
      */
     public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
-                             boolean targetSupportsAbsTtl, boolean cleanFirst, List<RedisEndpoint> clusterNodes) {
+                             boolean targetSupportsAbsTtl, boolean cleanFirst, List<RedisEndpoint> clusterNodes)
+            throws IOException {
+        // a standalone source is one split; a cluster source one split per shard (nodes = the shards' masters now)
         List<RedisEndpoint> nodes = List.of(o.source());
+        List<String> shardSlots = List.of();
+        List<RedisEndpoint> seeds = List.of();
+        ClusterTopology topology = sourceTopology(o.source());
+        if (topology != null) {
+            nodes = new ArrayList<>();
+            shardSlots = new ArrayList<>();
+            seeds = new ArrayList<>(List.of(o.source()));
+            for (ClusterTopology.Shard shard : topology.shards()) {
+                nodes.add(shard.master());
+                shardSlots.add(shard.slotsText());
+                if (!seeds.contains(shard.master())) seeds.add(shard.master());
+                for (RedisEndpoint r : shard.replicas()) if (!seeds.contains(r)) seeds.add(r);
+            }
+            LOG.info("source is a cluster of {} shards: {}", nodes.size(), topology);
+        }
         ReplicationConfig replication = ReplicationConfig.defaults();
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
                 .withTargetRdbVersion(targetRdbVersion);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
-                RedisSourceConfig.DEFAULT_QUEUE_BYTES, o.mode().includesStream() ? o.heartbeatKeyPrefix() : null, cleanFirst);
+                RedisSourceConfig.DEFAULT_QUEUE_BYTES, o.mode().includesStream() ? o.heartbeatKeyPrefix() : null, cleanFirst,
+                shardSlots, seeds, o.sourcePreferReplica());
 
         int sourceParallelism = Math.max(1, Math.min(o.parallelism(), nodes.size()));
         DataStream<RedisEvent> events = env
@@ -78,8 +102,24 @@ public final class MigrationPipeline {
         boolean ordered = o.mode().includesStream() || o.parallelism() == 1;
         if (ordered && sourceParallelism == 1) {
             events.sinkTo(sink).name("redis-sink").setParallelism(1);
+        } else if (o.mode().includesStream()) {
+            // several source readers (cluster shards) into one writer: the fences are kept per split by one writer
+            events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(1);
         } else {
             events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(o.parallelism());
+        }
+    }
+
+    /** The source's topology when it is a cluster node, else null (standalone). */
+    public static ClusterTopology sourceTopology(RedisEndpoint source) throws IOException {
+        try (RedisConnection c = RedisConnection.open(source, "source", RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS)) {
+            if (!ClusterTopology.isCluster(c)) return null;
+            ClusterTopology t = ClusterTopology.read(c);
+            if (t.shards().isEmpty()) {
+                throw new RedisAccessException("source " + source + " is a cluster node without any shard serving slots;"
+                        + " check the cluster (CLUSTER SHARDS)");
+            }
+            return t;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.redismigrate.job.precheck;
 
+import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
@@ -80,15 +81,45 @@ public final class Precheck {
             Node tgt = Node.read(target);
 
             results.add(sourceVersion(src));
-            results.add(topology("source", src));
-            results.add(psyncPermission(source, src));
-            results.add(disklessDelay(source, src));
+            ClusterTopology cluster = src.cluster ? ClusterTopology.read(source) : null;
+            Map<Integer, Long> srcKeys;
+            int srcDatabases;
+            if (cluster == null) {
+                results.add(topology("source", src));
+                results.add(psyncPermission(source, src));
+                results.add(disklessDelay(source, src));
+                srcKeys = Keyspace.keyCounts(source);
+                srcDatabases = Keyspace.databases(source);
+            } else {
+                results.add(sourceCluster(cluster));
+                srcKeys = new TreeMap<>();
+                long used = 0;
+                List<CheckResult> psync = new ArrayList<>();
+                List<CheckResult> delay = new ArrayList<>();
+                for (ClusterTopology.Shard shard : cluster.shards()) {
+                    RedisEndpoint read = readNode(shard);
+                    // every shard's node must answer with the credentials: unreachable fails fast (exit 3)
+                    try (RedisConnection c = RedisConnection.open(read, "source", TIMEOUT_MS)) {
+                        Node n = Node.read(c);
+                        psync.add(prefixed(read, psyncPermission(c, n)));
+                        delay.add(prefixed(read, disklessDelay(c, n)));
+                    }
+                    try (RedisConnection m = RedisConnection.open(shard.master(), "source", TIMEOUT_MS)) {
+                        for (Map.Entry<Integer, Long> e : Keyspace.keyCounts(m).entrySet()) srcKeys.merge(e.getKey(), e.getValue(), Long::sum);
+                        used += Node.read(m).usedMemory;
+                    }
+                }
+                src.usedMemory = used;
+                results.add(worst("source PSYNC permission", psync, "on every shard's " + (options.sourcePreferReplica() ? "replica" : "master")));
+                results.add(worst("source repl-diskless-sync-delay", delay, "on every shard's " + (options.sourcePreferReplica() ? "replica" : "master")));
+                srcDatabases = 1; // a cluster has DB 0 only
+            }
             results.add(targetVersion(tgt));
             results.add(topology("target", tgt));
             results.add(targetWritable(tgt));
             results.add(decodingPath(src, tgt));
             results.add(memory(src, tgt));
-            results.addAll(scope(source, target, tgt.cluster));
+            results.addAll(scope(srcDatabases, srcKeys, cluster != null, target, tgt.cluster));
         }
         return results;
     }
@@ -164,14 +195,54 @@ public final class Precheck {
         if ("sentinel".equals(n.mode)) {
             return CheckResult.fail(check, "this is a Sentinel, not a data node; give the --" + side + " URI of the master");
         }
-        if (n.cluster && side.equals("source")) {
-            return CheckResult.fail(check, side + " is a cluster node; cluster sources are not supported yet (in progress),"
-                    + " only standalone sources");
-        }
         if (n.cluster) {
             return CheckResult.ok(check, "Redis Cluster (only DB 0; writes are routed by slot to the masters)");
         }
         return CheckResult.ok(check, "standalone");
+    }
+
+    private CheckResult sourceCluster(ClusterTopology t) {
+        List<String> parts = new ArrayList<>();
+        for (ClusterTopology.Shard s : t.shards()) {
+            parts.add(s.master() + " (slots " + s.slotsText() + ", " + s.replicas().size() + " replicas)");
+        }
+        int covered = 0;
+        for (ClusterTopology.Shard s : t.shards()) covered += s.slotCount();
+        if (t.shards().isEmpty()) {
+            return CheckResult.fail("source topology", "cluster node, but no shard serves any slot: fix the cluster"
+                    + " (CLUSTER SHARDS) before migrating");
+        }
+        String detail = "cluster, " + t.shards().size() + " shards: " + String.join(", ", parts);
+        if (covered < io.redismigrate.connector.event.Slots.SLOT_COUNT) {
+            return CheckResult.fail("source topology", detail + "; only " + covered + " of 16384 slots are served: "
+                    + "fix the cluster (CLUSTER SHARDS) before migrating");
+        }
+        if (options.sourcePreferReplica()) {
+            for (ClusterTopology.Shard s : t.shards()) {
+                if (s.replicas().isEmpty()) {
+                    return CheckResult.warn("source topology", detail + "; --source-prefer replica: the shard with slots "
+                            + s.slotsText() + " has no healthy replica and is read from its master");
+                }
+            }
+        }
+        return CheckResult.ok("source topology", detail);
+    }
+
+    /** The node a shard is read from: its master, or with --source-prefer replica one of its replicas. */
+    private RedisEndpoint readNode(ClusterTopology.Shard shard) {
+        if (!options.sourcePreferReplica() || shard.replicas().isEmpty()) return shard.master();
+        return shard.replicas().get(0); // healthy first, then by address (as the reader picks)
+    }
+
+    private static CheckResult prefixed(RedisEndpoint node, CheckResult r) {
+        return new CheckResult(r.check(), r.status(), node + ": " + r.detail());
+    }
+
+    /** One row for the checks of every shard: the first FAIL, else the first WARN/SKIP, else OK. */
+    private static CheckResult worst(String check, List<CheckResult> rows, String where) {
+        for (CheckResult r : rows) if (r.failed()) return r;
+        for (CheckResult r : rows) if (!"OK".equals(String.valueOf(r.status()))) return r;
+        return CheckResult.ok(check, rows.isEmpty() ? where : rows.get(0).detail().replaceFirst("^[^ ]+: ", "") + " (" + where + ")");
     }
 
     private CheckResult psyncPermission(RedisConnection c, Node src) throws IOException {
@@ -267,11 +338,10 @@ public final class Precheck {
         return bytes < 1024 ? bytes : (bytes + 512) / 1024 * 1024;
     }
 
-    private List<CheckResult> scope(RedisConnection source, RedisConnection target, boolean targetCluster) throws IOException {
+    private List<CheckResult> scope(int srcDatabases, Map<Integer, Long> srcKeys, boolean cluster, RedisConnection target,
+                                    boolean targetCluster) throws IOException {
         List<CheckResult> results = new ArrayList<>();
-        int srcDatabases = Keyspace.databases(source);
         int tgtDatabases = targetCluster ? 1 : Keyspace.databases(target);
-        Map<Integer, Long> srcKeys = Keyspace.keyCounts(source);
         Map<Integer, Long> tgtKeys = targetCluster ? clusterKeyCounts(target) : Keyspace.keyCounts(target);
 
         // source DBs in scope: the listed ones, else every DB of the source
@@ -280,13 +350,14 @@ public final class Precheck {
             srcDbs.addAll(options.dbs());
         } else {
             int n = srcDatabases > 0 ? srcDatabases : 16;
+            if (cluster) n = 1;
             for (int d = 0; d < n; d++) srcDbs.add(d);
             srcDbs.addAll(srcKeys.keySet());
         }
         for (int d : srcDbs) {
             if (srcDatabases > 0 && d >= srcDatabases) {
-                results.add(CheckResult.fail("source DBs in scope", "--db " + d + " does not exist: the source has "
-                        + srcDatabases + " databases (0-" + (srcDatabases - 1) + ")"));
+                results.add(CheckResult.fail("source DBs in scope", "--db " + d + " does not exist: " + (cluster
+                        ? "a cluster source has DB 0 only" : "the source has " + srcDatabases + " databases (0-" + (srcDatabases - 1) + ")")));
                 return results;
             }
         }

@@ -1,5 +1,6 @@
 package io.redismigrate.job.precheck;
 
+import io.redismigrate.connector.testutils.RedisCluster;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.job.MigrationOptions;
 import io.redismigrate.job.MainTest;
@@ -151,13 +152,53 @@ class PrecheckTest {
     }
 
     @Test
-    void clusterSourceFailsClearly() throws Exception {
+    void clusterSourceWithoutSlotsFailsClearly() throws Exception {
         try (RedisServer cluster = RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes-precheck.conf")) {
             MainTest.Run r = MainTest.run("precheck", "--source", cluster.uri(), "--target", target.uri());
             assertEquals(3, r.code());
             r.assertOneLine();
-            assertTrue(r.err().contains("source topology: source is a cluster node; cluster sources are not supported yet"),
-                    r.err());
+            assertTrue(r.err().contains("source topology: cluster node, but no shard serves any slot"), r.err());
+        }
+    }
+
+    @Test
+    void clusterSourcePasses() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start(3, 1)) {
+            RedisServer seed = cluster.replicas().get(0);
+            for (int i = 0; i < 30; i++) cluster.connectionFor("k" + i).set("k" + i, "v");
+            List<CheckResult> rows = runAll("precheck", "--source", seed.uri(), "--target", target.uri());
+            CheckResult topology = row(rows, "source topology");
+            assertEquals(CheckResult.Status.OK, topology.status(), topology.toString());
+            assertTrue(topology.detail().startsWith("cluster, 3 shards: "), topology.detail());
+            for (RedisServer m : cluster.masters()) {
+                assertTrue(topology.detail().contains("127.0.0.1:" + m.port() + " (slots "), topology.detail());
+            }
+            CheckResult psync = row(rows, "source PSYNC permission");
+            assertEquals(CheckResult.Status.OK, psync.status(), psync.toString());
+            assertTrue(psync.detail().contains("on every shard's master"), psync.detail());
+            assertTrue(row(rows, "source DBs in scope").detail().contains("30 keys (db0=30)"), row(rows, "source DBs in scope").detail());
+
+            CheckResult viaReplica = row(runAll("precheck", "--source", seed.uri(), "--target", target.uri(),
+                    "--source-prefer", "replica"), "source PSYNC permission");
+            assertTrue(viaReplica.detail().contains("on every shard's replica"), viaReplica.detail());
+
+            MainTest.Run db = MainTest.run("precheck", "--source", seed.uri(), "--target", target.uri(), "--db", "1");
+            assertEquals(3, db.code());
+            assertTrue(db.err().contains("--db 1 does not exist: a cluster source has DB 0 only"), db.err());
+
+        }
+    }
+
+    @Test
+    void clusterShardUnreachableFailsFast() throws Exception {
+        try (RedisCluster cluster = RedisCluster.start(2, 0)) {
+            RedisServer alive = cluster.masters().get(0);
+            RedisServer dead = cluster.masters().get(1);
+            dead.close(); // the others still list it as a master for --cluster-node-timeout (2 s)
+            MainTest.Run r = MainTest.run("precheck", "--source", alive.uri(), "--target", target.uri());
+            assertEquals(3, r.code(), r.err());
+            r.assertOneLine();
+            assertTrue(r.err().contains("source 127.0.0.1:" + dead.port() + " is unreachable (connection refused)"), r.err());
         }
     }
 

@@ -93,7 +93,10 @@ public final class Migrations {
     /** Prefix of the heartbeat key the job writes on the source (default --heartbeat-key-prefix). */
     public static final String HEARTBEAT_PREFIX = "__redis_migrate:heartbeat";
 
-    /** Removes the job's heartbeat keys from the source once the job has stopped (every DB: SWAPDB moves them). */
+    /**
+     * Removes the job's heartbeat keys from the source once the job has stopped: written in DB 0, but a SWAPDB or
+     * MOVE on the source can carry one into another DB.
+     */
     public static void dropHeartbeats(RedisServer source) {
         int dbs = Integer.parseInt(source.sync().configGet("databases").get("databases"));
         for (int db = 0; db < dbs; db++) {

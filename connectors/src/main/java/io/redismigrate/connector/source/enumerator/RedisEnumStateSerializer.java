@@ -12,7 +12,8 @@ import java.util.List;
 
 /** Versioned serializer of {@link RedisEnumState}. */
 public final class RedisEnumStateSerializer implements SimpleVersionedSerializer<RedisEnumState> {
-    private static final int VERSION = 1;
+    /** 1: splits of serializer version 1; 2: splits of version 2 (with slot ranges). */
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -29,11 +30,11 @@ public final class RedisEnumStateSerializer implements SimpleVersionedSerializer
 
     @Override
     public RedisEnumState deserialize(int version, byte[] bytes) throws IOException {
-        if (version != VERSION) throw new IOException("unknown RedisEnumState serializer version " + version);
+        if (version != 1 && version != VERSION) throw new IOException("unknown RedisEnumState serializer version " + version);
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         int n = in.readInt();
         List<RedisSplit> splits = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) splits.add(RedisSplitSerializer.read(in));
+        for (int i = 0; i < n; i++) splits.add(RedisSplitSerializer.read(in, version));
         return new RedisEnumState(splits);
     }
 }

@@ -9,18 +9,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Hands each source node's split to a reader: split i goes to reader i mod parallelism, so every node is read by
- * exactly one reader and a node's events keep their order. Splits returned by a failed reader are handed out again.
+ * Hands each split (a standalone node, or a cluster shard) to a reader, round-robin in a fixed order (shards by
+ * first slot, see {@link RedisSplit#sortKey()}): the i-th split goes to reader i mod parallelism, so shards spread
+ * evenly, every split is read by exactly one reader and its events keep their order. Splits returned by a failed
+ * reader are handed out again to the same reader.
  */
 public final class RedisSourceEnumerator implements SplitEnumerator<RedisSplit, RedisEnumState> {
     private final SplitEnumeratorContext<RedisSplit> context;
     private final List<RedisSplit> unassigned;
     private final boolean bounded;
+    /** Sort keys of every split this enumerator has seen, in order: a split's rank decides its reader. */
+    private final java.util.TreeSet<String> order = new java.util.TreeSet<>();
 
     public RedisSourceEnumerator(SplitEnumeratorContext<RedisSplit> context, List<RedisSplit> splits, boolean bounded) {
         this.context = context;
         this.unassigned = new ArrayList<>(splits);
         this.bounded = bounded;
+        for (RedisSplit s : splits) order.add(s.sortKey());
+    }
+
+    /** The reader of {@code split} among {@code parallelism} readers. */
+    int readerOf(RedisSplit split, int parallelism) {
+        order.add(split.sortKey());
+        int rank = order.headSet(split.sortKey()).size();
+        return rank % parallelism;
     }
 
     @Override
@@ -50,7 +62,7 @@ public final class RedisSourceEnumerator implements SplitEnumerator<RedisSplit, 
         List<RedisSplit> mine = new ArrayList<>();
         for (int i = 0; i < unassigned.size(); i++) {
             RedisSplit s = unassigned.get(i);
-            if (Math.floorMod(s.splitId().hashCode(), parallelism) == subtaskId || parallelism == 1) mine.add(s);
+            if (parallelism == 1 || readerOf(s, parallelism) == subtaskId) mine.add(s);
         }
         unassigned.removeAll(mine);
         for (RedisSplit s : mine) context.assignSplit(s, subtaskId);

@@ -7,6 +7,8 @@ import io.redismigrate.connector.rdb.RdbParser;
 import io.redismigrate.connector.replication.CommandStreamReader;
 import io.redismigrate.connector.replication.ReplicationClient;
 import io.redismigrate.connector.replication.SyncStart;
+import io.redismigrate.connector.resp.ClusterTopology;
+import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.source.RedisSourceConfig;
 import io.redismigrate.connector.source.SyncMode;
 import io.redismigrate.connector.source.split.RedisSplit;
@@ -34,6 +36,7 @@ final class ReplicationSession implements Runnable {
     private final SessionMetrics metrics;
     private final Thread thread;
     private volatile ReplicationClient client;
+    private volatile RedisEndpoint connectedNode;
     private volatile boolean stopped;
 
     private final Progress.SplitProgress progress;
@@ -69,7 +72,10 @@ final class ReplicationSession implements Runnable {
     @Override
     public void run() {
         try {
-            client = ReplicationClient.connect(split.node(), config.replication());
+            RedisEndpoint[] resolved = resolveNode();
+            RedisEndpoint node = resolved[0];
+            connectedNode = node;
+            client = ReplicationClient.connect(node, config.replication());
             boolean resume = split.phase() == SplitPhase.STREAM;
             SyncStart start = client.psync(resume ? split.replId() : "?", resume ? split.offset() + 1 : -1);
             replId = start.replId();
@@ -83,7 +89,7 @@ final class ReplicationSession implements Runnable {
                 // a split that started before (even if its snapshot never reached a checkpoint) may have left keys
                 // on the destination: the new snapshot empties the DBs in scope first
                 put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.SNAPSHOT_START, start.replId(),
-                        keep && (split.started() || config.cleanFirst()) ? "1" : "0"));
+                        keep && (split.started() || config.cleanFirst()) ? "1" : "0", split.slots() == null ? "" : split.slots()));
                 progress.phase = "snapshot";
                 readSnapshot(start, keep);
                 db = 0;
@@ -98,17 +104,77 @@ final class ReplicationSession implements Runnable {
             queue.publish();
             progress.phase = "stream";
             if (config.heartbeatKeyPrefix() != null) {
-                heartbeat = new Heartbeat(split.node(), config.heartbeatKeyPrefix(), split.splitId());
+                heartbeat = new Heartbeat(resolved[1], Heartbeat.key(config.heartbeatKeyPrefix(), split), split.splitId());
                 heartbeat.start();
             }
             readStream(start.offset(), db);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            if (!stopped) queue.fail(t);
+            if (!stopped) queue.fail(explainFailover(t));
         } finally {
             closeClient();
         }
+    }
+
+    /**
+     * Where to PSYNC, and where to write the heartbeat (always a master): for a standalone source the split's
+     * node. For a cluster shard the topology is read again (from the node last known, else any node known at
+     * start), so a restart after a failover continues on the shard's new master: with PSYNC2 the promoted replica
+     * kept the old replication id and offsets and answers {@code +CONTINUE}.
+     */
+    private RedisEndpoint[] resolveNode() throws IOException {
+        if (split.slots() == null) return new RedisEndpoint[] {split.node(), split.node()};
+        List<RedisEndpoint> seeds = new ArrayList<>();
+        seeds.add(split.node());
+        for (RedisEndpoint e : config.seeds()) if (!seeds.contains(e)) seeds.add(e);
+        ClusterTopology topology = ClusterTopology.discoverAny(seeds, "source", config.replication().connectTimeoutMs());
+        ClusterTopology.Shard shard = topology.shardForSlot(split.firstSlot());
+        if (shard == null) {
+            throw new IOException("source cluster: no master serves slot " + split.firstSlot() + " of " + split.splitId()
+                    + " (cluster down or failing over); connection to the shard not possible yet");
+        }
+        if (!shard.slotsText().equals(split.slots())) {
+            LOG.warn("{}: the shard now serves slots {} (was {}): slots moved during the migration, which is not "
+                    + "supported; keys moved between shards may be missing or stale on the target",
+                    split.splitId(), shard.slotsText(), split.slots());
+        }
+        RedisEndpoint node = shard.master();
+        String what = "master";
+        if (config.preferReplica()) {
+            if (shard.replicas().isEmpty()) {
+                LOG.warn("{}: --source-prefer replica, but the shard has no healthy replica; reading from its master {}",
+                        split.splitId(), shard.master());
+            } else {
+                node = shard.replicas().get(0); // healthy first, then by address
+                what = "replica";
+            }
+        }
+        if (!node.equals(split.node()) || config.preferReplica()) {
+            LOG.info("{}: reading the shard (slots {}) from {} {}", split.splitId(), shard.slotsText(), what, node);
+        }
+        return new RedisEndpoint[] {node, shard.master()};
+    }
+
+    /**
+     * A cluster shard's node that closes the replication link is most often a master demoted by a failover: say
+     * so (the supervisor retries a lost connection and the restart continues on the new master).
+     */
+    private Throwable explainFailover(Throwable t) {
+        RedisEndpoint connected = connectedNode;
+        if (split.slots() == null || connected == null || !(t instanceof IOException)) return t;
+        try {
+            List<RedisEndpoint> seeds = new ArrayList<>(config.seeds());
+            seeds.add(0, split.node());
+            ClusterTopology.Shard shard = ClusterTopology.discoverAny(seeds, "source", 2000).shardForSlot(split.firstSlot());
+            if (shard != null && !connected.toString().equals(shard.master().toString()) && !config.preferReplica()) {
+                return new IOException("source shard " + split.splitId() + ": the replication connection closed after a "
+                        + "failover (the shard's master is now " + shard.master() + "); continuing there", t);
+            }
+        } catch (Exception ignored) {
+            // keep the original failure
+        }
+        return t;
     }
 
     /** Follows the command stream; every event carries the offset at which its command ends. */

@@ -14,7 +14,8 @@ import java.io.IOException;
  * checkpoint storage must be protected like the job's configuration.
  */
 public final class RedisSplitSerializer implements SimpleVersionedSerializer<RedisSplit> {
-    private static final int VERSION = 1;
+    /** 1: standalone node only; 2: + the shard's slot ranges (cluster source). */
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -30,8 +31,8 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
 
     @Override
     public RedisSplit deserialize(int version, byte[] bytes) throws IOException {
-        if (version != VERSION) throw new IOException("unknown RedisSplit serializer version " + version);
-        return read(new DataInputDeserializer(bytes));
+        if (version != 1 && version != VERSION) throw new IOException("unknown RedisSplit serializer version " + version);
+        return read(new DataInputDeserializer(bytes), version);
     }
 
     public static void write(RedisSplit split, DataOutputView out) throws IOException {
@@ -45,11 +46,22 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         out.writeLong(split.offset());
         out.writeByte(split.phase().ordinal());
         out.writeInt(split.db());
+        writeNullable(split.slots(), out);
     }
 
+    /** Reads a split written by {@link #write} of the current version. */
     public static RedisSplit read(DataInputView in) throws IOException {
+        return read(in, VERSION);
+    }
+
+    public static RedisSplit read(DataInputView in, int version) throws IOException {
         RedisEndpoint node = new RedisEndpoint(in.readUTF(), in.readInt(), readNullable(in), readNullable(in), in.readBoolean());
-        return new RedisSplit(node, in.readUTF(), in.readLong(), SplitPhase.values()[in.readByte()], in.readInt());
+        String replId = in.readUTF();
+        long offset = in.readLong();
+        SplitPhase phase = SplitPhase.values()[in.readByte()];
+        int db = in.readInt();
+        String slots = version >= 2 ? readNullable(in) : null;
+        return new RedisSplit(node, replId, offset, phase, db, slots);
     }
 
     private static void writeNullable(String s, DataOutputView out) throws IOException {

@@ -45,6 +45,6 @@ public final class RedisSplitState {
      * {@link RedisSplit#started()}: its session may write snapshot keys before the next checkpoint.
      */
     public RedisSplit toSplit() {
-        return new RedisSplit(split.node(), replId, offset, phase, db).asStarted();
+        return new RedisSplit(split.node(), replId, offset, phase, db, split.slots()).asStarted();
     }
 }
