@@ -4,6 +4,7 @@ import io.redismigrate.connector.event.CommandKeys;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.event.Slots;
 import io.redismigrate.connector.progress.Progress;
+import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.resp.RespError;
@@ -533,6 +534,18 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         for (RedisEndpoint e : config.sources()) {
             if ((e.host() + ":" + e.port()).equals(split)) {
                 c = RedisConnection.open(e, "source", config.connectTimeoutMs());
+                c.setReadTimeout(config.replyTimeoutMs());
+                sources.put(split, c);
+                return c;
+            }
+        }
+        if (split.startsWith("slots-")) {
+            // a cluster source: the shard's current master, found by its first slot (it may have failed over)
+            int slot = Integer.parseInt(split.substring(6, split.indexOf('-', 6)));
+            ClusterTopology t = ClusterTopology.discoverAny(config.sources(), "source", config.connectTimeoutMs());
+            ClusterTopology.Shard shard = t.shardForSlot(slot);
+            if (shard != null) {
+                c = RedisConnection.open(shard.master(), "source", config.connectTimeoutMs());
                 c.setReadTimeout(config.replyTimeoutMs());
                 sources.put(split, c);
                 return c;
