@@ -131,7 +131,7 @@ cpu_diff() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 sys_busy_s() { awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2+$3+$4+$7+$8+$9)/hz}' /proc/stat; }
 # pid comm ticks(user+sys) of every process, for the "busiest other processes" column
 proc_snapshot() {
-  for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null; echo; done | awk '
+  for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null || true; echo; done | awk '
     NF { i = match($0, /\) [A-Z] /); if (!i) next; comm = substr($0, index($0, "(") + 1, i - index($0, "(") - 1)
          gsub(/ /, "_", comm); n = split(substr($0, i + 2), f, " "); print $1, comm, f[12] + f[13] }'
 }
