@@ -246,7 +246,10 @@ run_copy() {
   rc=$?
   set -e
   t1=$(now)
-  local busy1; busy1=$(sys_busy_s)
+  # CPU right at the job's exit, before the checks (DEBUG DIGEST costs the targets CPU too)
+  local busy1 s1=() d1=(); busy1=$(sys_busy_s)
+  for p in "${src_pids[@]}"; do s1+=("$(cpu_s "$p")"); done
+  for p in "${dst_pids[@]}"; do d1+=("$(cpu_s "$p")"); done
   snap1="$WORK/snap1"; proc_snapshot > "$snap1"
   local logf="$ROOT/bench/results/cluster-sync-job-$RUN-$label-p$par.log"
   cp "$WORK/job.log" "$logf"
@@ -270,8 +273,8 @@ run_copy() {
   sys=$(awk -F': ' '/System time/{print $2}' "$WORK/time.txt")
   rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$WORK/time.txt")
   jc=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.1f", u+s}')
-  sc=(); i=0; for p in "${src_pids[@]}"; do sc+=("$(cpu_diff "${s0[i]}" "$(cpu_s "$p")")"); i=$((i + 1)); done
-  dc=(); i=0; for p in "${dst_pids[@]}"; do dc+=("$(cpu_diff "${d0[i]}" "$(cpu_s "$p")")"); i=$((i + 1)); done
+  sc=(); for ((i = 0; i < ${#src_pids[@]}; i++)); do sc+=("$(cpu_diff "${s0[i]}" "${s1[i]}")"); done
+  dc=(); for ((i = 0; i < ${#dst_pids[@]}; i++)); do dc+=("$(cpu_diff "${d0[i]}" "${d1[i]}")"); done
   own=$(printf '%s\n' "${sc[@]}" "${dc[@]}" "$jc" | awk '{s+=$1} END{print s}')
   oth=$(awk -v a="$b0" -v b="$busy1" -v o="$own" 'BEGIN{x=b-a-o; printf "%.1f", x<0?0:x}')
   local tops; tops=$(top_others "$snap0" "$snap1" "$wall" "${src_pids[@]}" "${dst_pids[@]}" "$job_pid" $java_pid "$poll_pid" "$$")
