@@ -58,43 +58,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { echo "cluster-sync: FAIL: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
-
-# A free loopback port (never 6379) whose cluster bus port (+10000) is free too.
-free_port() {
-  local p tries=0
-  while (( tries++ < 200 )); do
-    p=$(( 20000 + RANDOM % 20000 ))
-    [[ $p == 6379 || $p == 16379 ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 10000))") 2>/dev/null; then
-      echo "$p"; return
-    fi
-  done
-  die "no free port"
-}
-
-cli() { local port=$1; shift; "$REDIS_CLI" -h 127.0.0.1 -p "$port" "$@"; }
-
-# start_redis NAME [redis-server options] -> sets REDIS_PORT, REDIS_PID
-start_redis() {
-  local name=$1; shift
-  local dir="$WORK/$name"; mkdir -p "$dir"
-  REDIS_PORT=$(free_port)
-  "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode yes --dir "$dir" \
-    --save '' --appendonly no --enable-debug-command yes --logfile "$dir/redis.log" "$@" &
-  REDIS_PID=$!
-  PIDS+=("$REDIS_PID")
-  local i
-  for i in $(seq 100); do
-    [[ "$(cli "$REDIS_PORT" PING 2>/dev/null)" == PONG ]] && return
-    kill -0 "$REDIS_PID" 2>/dev/null || die "$name redis-server exited: $(tail -5 "$dir/redis.log")"
-    sleep 0.05
-  done
-  die "$name redis-server did not answer on $REDIS_PORT"
-}
+BENCH=cluster-sync
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 SRC_OPTS=(--repl-diskless-sync "$DISKLESS" --repl-diskless-sync-delay 0 --repl-backlog-size 64mb)
 # Slot ranges of the 3 masters (both clusters alike).

@@ -56,48 +56,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { echo "full-sync: FAIL: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b-a}'; }
-
-# A free loopback port (never 6379): the first of a random run that nothing answers on.
-free_port() {
-  local p tries=0
-  while (( tries++ < 200 )); do
-    p=$(( 20000 + RANDOM % 20000 ))
-    [[ $p == 6379 ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  die "no free port"
-}
-
-cli() { local port=$1; shift; "$REDIS_CLI" -h 127.0.0.1 -p "$port" "$@"; }
-
-# start_redis NAME -> sets REDIS_PORT, REDIS_PID
-start_redis() {
-  local name=$1; shift
-  local dir="$WORK/$name"; mkdir -p "$dir"
-  REDIS_PORT=$(free_port)
-  "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --protected-mode yes --dir "$dir" \
-    --save '' --appendonly no --enable-debug-command yes --logfile "$dir/redis.log" "$@" &
-  REDIS_PID=$!
-  PIDS+=("$REDIS_PID")
-  local i
-  for i in $(seq 100); do
-    [[ "$(cli "$REDIS_PORT" PING 2>/dev/null)" == PONG ]] && return
-    kill -0 "$REDIS_PID" 2>/dev/null || die "$name redis-server exited: $(tail -5 "$dir/redis.log")"
-    sleep 0.05
-  done
-  die "$name redis-server did not answer on $REDIS_PORT"
-}
-
-stop_redis() {  # port pid
-  cli "$1" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
-  wait "$2" 2>/dev/null || true
-}
-
-info_field() { cli "$1" INFO "$2" | tr -d '\r' | awk -F: -v k="$3" '$1==k{print $2}'; }
+BENCH=full-sync
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 # total keys over all DBs
 total_keys() { cli "$1" INFO keyspace | tr -d '\r' | awk -F'[=,:]' '/^db[0-9]+:/{n+=$3} END{print n+0}'; }
 # CPU seconds (user+sys, own + reaped children, e.g. the BGSAVE fork) of a process
