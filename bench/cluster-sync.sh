@@ -309,16 +309,5 @@ $TABLE
 Machine: $(nproc) cores, ${MEM_G} GB RAM, redis-server $REDIS_V, Java $JAVA_V, $DATE.
 <!-- end: $TAG -->"
   SECTION="${SECTION//$WORK/\$WORK}"
-  python3 - "$DOCF" "$TAG" "$SECTION" <<'PY'
-import sys, re
-path, tag, section = sys.argv[1:4]
-text = open(path).read()
-pat = re.compile(r"<!-- begin: " + re.escape(tag) + r" -->.*?<!-- end: " + re.escape(tag) + r" -->", re.S)
-if pat.search(text):
-    text = pat.sub(lambda m: section, text)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
-  log "updated docs/benchmarks.md ($TAG)"
+  write_doc_section "$DOCF" "$TAG" "$SECTION"
 fi

@@ -45,3 +45,20 @@ stop_redis() {  # port pid
 }
 
 info_field() { cli "$1" INFO "$2" | tr -d '\r' | awk -F: -v k="$3" '$1==k{print $2}'; }
+
+# write_doc_section FILE TAG SECTION: replaces the block between "<!-- begin: TAG -->" and "<!-- end: TAG -->" in
+# FILE with SECTION (which carries both markers), or appends SECTION when the block is not there yet.
+write_doc_section() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys, re
+path, tag, section = sys.argv[1:4]
+text = open(path).read()
+pat = re.compile(r"<!-- begin: " + re.escape(tag) + r" -->.*?<!-- end: " + re.escape(tag) + r" -->", re.S)
+if pat.search(text):
+    text = pat.sub(lambda m: section, text)
+else:
+    text = text.rstrip("\n") + "\n\n" + section + "\n"
+open(path, "w").write(text)
+PY
+  log "updated $(basename "$1") ($2)"
+}
