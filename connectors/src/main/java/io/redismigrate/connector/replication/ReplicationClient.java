@@ -307,6 +307,25 @@ public final class ReplicationClient implements Closeable {
 
     // ------------------------------------------------------------------ consumer API
 
+    /** A consumer view of the spool: bulk reads only; the single-byte read goes through them. */
+    private abstract static class SpoolStream extends InputStream {
+        private final byte[] one = new byte[1];
+
+        abstract int readChecked(byte[] b, int off, int len) throws IOException;
+
+        @Override
+        public int read() throws IOException {
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            return readChecked(b, off, len);
+        }
+    }
+
     /** The PSYNC answer, or null before {@link #psync}. */
     public SyncStart syncStart() {
         return start;
@@ -317,18 +336,9 @@ public final class ReplicationClient implements Closeable {
         requireStarted();
         if (start.kind() != SyncStart.Kind.FULL) throw new IllegalStateException("no RDB: the source continued the partial resync");
         if (rdbStream == null) {
-            rdbStream = new InputStream() {
-                private final byte[] one = new byte[1];
-
+            rdbStream = new SpoolStream() {
                 @Override
-                public int read() throws IOException {
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    java.util.Objects.checkFromIndexSize(off, len, b.length);
+                int readChecked(byte[] b, int off, int len) throws IOException {
                     int n = spool.read(b, off, len, true);
                     if (n < 0) rdbDrained = true;
                     return n;
@@ -345,18 +355,9 @@ public final class ReplicationClient implements Closeable {
     public InputStream commandStream() {
         requireStarted();
         if (commandStream == null) {
-            commandStream = new InputStream() {
-                private final byte[] one = new byte[1];
-
+            commandStream = new SpoolStream() {
                 @Override
-                public int read() throws IOException {
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    java.util.Objects.checkFromIndexSize(off, len, b.length);
+                int readChecked(byte[] b, int off, int len) throws IOException {
                     if (!rdbDrained && start.kind() == SyncStart.Kind.FULL) {
                         InputStream rdb = rdbStream();
                         byte[] skip = new byte[64 * 1024];
