@@ -38,7 +38,7 @@ public final class MigrationJob {
         try (RedisConnection target = RedisConnection.open(o.target(), "target", RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS)) {
             String version = target.info("server").getOrDefault("redis_version", "");
             targetRdb = RedisVersions.rdbVersion(version);
-            absTtl = RedisVersions.rdbVersion(version) >= 9; // RESTORE … ABSTTL since Redis 5.0
+            absTtl = targetRdb >= 9; // RESTORE … ABSTTL since Redis 5.0 (RDB 9)
             clusterNodes = ClusterTopology.nodes(target);
         }
 

@@ -46,7 +46,6 @@ final class RetryPolicy {
     }
 
     static Kind classify(Throwable t) {
-        Throwable root = t;
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof RdbException) return Kind.FATAL;
             if (c instanceof RedisWriteException) return isTransientWriteError((RedisWriteException) c) ? Kind.OTHER : Kind.FATAL;
@@ -57,9 +56,8 @@ final class RetryPolicy {
                 String m = c.getMessage().toLowerCase();
                 if (m.contains("unreachable") || m.contains("connection") || m.contains("no reply")) return Kind.CONNECTION;
             }
-            root = c;
         }
-        return root instanceof IOException ? Kind.OTHER : Kind.OTHER;
+        return Kind.OTHER;
     }
 
     /** Error replies that may go away: out of memory, loading, busy script, read-only after a failover. */
