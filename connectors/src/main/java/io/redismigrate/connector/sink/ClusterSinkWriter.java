@@ -72,6 +72,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private final Map<String, long[]> loadedFences;
     private final Map<String, Map<Integer, Map<ByteKey, Long>>> keyFences;
     private final Map<String, RedisConnection> sources = new HashMap<>();
+    private final Map<String, boolean[]> shardSlots = new HashMap<>();
     private final int subtask;
     private final int parallelism;
     private final int maxParallelism;
@@ -179,9 +180,22 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         return n;
     }
 
+    /** Whether this subtask writes {@code slot}: all slots unless the input is partitioned by keyBy(slot). */
     private boolean mySlot(int slot) {
-        return parallelism <= 1
+        return !config.slotPartitioned() || parallelism <= 1
                 || KeyGroupRangeAssignment.assignKeyToParallelOperator(slot, maxParallelism, parallelism) == subtask;
+    }
+
+    /** Whether {@code split} (a cluster source's shard) serves {@code slot}; a standalone source serves all. */
+    private boolean splitServes(String split, int slot) {
+        String ranges = config.shardSlots().get(split);
+        if (ranges == null) return true;
+        boolean[] served = shardSlots.computeIfAbsent(split, k -> {
+            boolean[] b = new boolean[Slots.SLOT_COUNT];
+            for (int[] r : ClusterTopology.parseRanges(ranges)) java.util.Arrays.fill(b, r[0], r[1] + 1, true);
+            return b;
+        });
+        return served[slot];
     }
 
     // ------------------------------------------------------------------ writing
@@ -239,8 +253,9 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     }
 
     /**
-     * Keyless commands. FLUSHALL/FLUSHDB reach every sink subtask (the scope step broadcasts them): each deletes
-     * the keys of its own slots, so a flush stays ordered with the later writes of every slot. Others (FUNCTION,
+     * Keyless commands. FLUSHALL/FLUSHDB reach every sink subtask that writes slots of their split (broadcast
+     * before a keyBy): each deletes the keys of the slots it writes and the split's shard serves, so a flush stays
+     * ordered with the later writes of every slot and a cluster source's shard empties only its own slots. Others (FUNCTION,
      * SCRIPT, PUBLISH) go to every master from whichever subtask gets them.
      */
     private void keyless(RedisEvent event) throws IOException, InterruptedException {
@@ -266,7 +281,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         Map<String, RedisConnection> conns = new HashMap<>();
         try {
             for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
-                if (!mySlot(slot) || (f != null && event.offset() <= f[slot])) continue;
+                if (!mySlot(slot) || !splitServes(event.splitId(), slot) || (f != null && event.offset() <= f[slot])) continue;
                 RedisConnection c = conns.get(owners[slot]);
                 if (c == null) {
                     c = RedisConnection.open(endpoint(owners[slot]), "target", config.connectTimeoutMs());

@@ -26,6 +26,8 @@ public final class RedisSinkConfig implements Serializable {
     private boolean cluster;
     private java.util.List<RedisEndpoint> clusterNodes = java.util.List.of();
     private java.util.List<RedisEndpoint> sources = java.util.List.of();
+    private boolean slotPartitioned = true;
+    private java.util.Map<String, String> shardSlots = java.util.Map.of();
 
     private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
                             int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
@@ -89,18 +91,42 @@ public final class RedisSinkConfig implements Serializable {
         return c;
     }
 
+    /**
+     * Whether the sink's input is partitioned by {@code keyBy(slot)} (each subtask writes its own key groups'
+     * slots) or forwarded from the source readers (each subtask writes whatever slots its readers' splits own).
+     */
+    public RedisSinkConfig withSlotPartitioned(boolean partitioned) {
+        RedisSinkConfig c = keep(this);
+        c.slotPartitioned = partitioned;
+        return c;
+    }
+
+    /**
+     * Slot ranges of a cluster source's shards by split id ({@code slots-0-5460} → {@code 0-5460,5470}): a
+     * FLUSHALL replicated from one shard empties only that shard's slots. Empty for a standalone source.
+     */
+    public RedisSinkConfig withShardSlots(java.util.Map<String, String> slotsBySplit) {
+        RedisSinkConfig c = keep(this);
+        c.shardSlots = java.util.Map.copyOf(slotsBySplit);
+        return c;
+    }
+
     private RedisSinkConfig keep(RedisSinkConfig c) {
         RedisSinkConfig n = new RedisSinkConfig(c.target, c.maxInFlight, c.maxInFlightBytes, c.connectTimeoutMs,
                 c.replyTimeoutMs, c.useAbsTtl, c.flushIntervalMs);
         n.cluster = cluster;
         n.clusterNodes = clusterNodes;
         n.sources = sources;
+        n.slotPartitioned = slotPartitioned;
+        n.shardSlots = shardSlots;
         return n;
     }
 
     public boolean cluster() { return cluster; }
     public java.util.List<RedisEndpoint> clusterNodes() { return clusterNodes; }
     public java.util.List<RedisEndpoint> sources() { return sources; }
+    public boolean slotPartitioned() { return slotPartitioned; }
+    public java.util.Map<String, String> shardSlots() { return shardSlots; }
 
     public RedisEndpoint target() { return target; }
     public int maxInFlight() { return maxInFlight; }

@@ -134,6 +134,29 @@ class ClusterSinkWriterTest {
         }
     }
 
+    @Test
+    void flushallOfOneSourceShardEmptiesOnlyThatShardsSlots() throws Exception {
+        // a cluster source of two shards: a FLUSHALL replicated from shard A must leave shard B's keys alone
+        String a = "slots-0-8191";
+        String b = "slots-8192-16383";
+        RedisSinkConfig config = config().withShardSlots(java.util.Map.of(a, "0-8191", b, "8192-16383"));
+        List<String> keysOfA = new ArrayList<>();
+        List<String> keysOfB = new ArrayList<>();
+        for (int k = 0; keysOfA.size() < 50 || keysOfB.size() < 50; k++) {
+            String key = "k:" + k;
+            (TestCluster.slot(key) < 8192 ? keysOfA : keysOfB).add(key);
+        }
+        try (ClusterSinkWriter w = new ClusterSinkWriter(config, new TestWriterContext())) {
+            long offset = 10;
+            for (String key : keysOfA) w.write(RedisEvent.streamCommand(a, offset++, 0, b(key), new byte[][] {b("INCR"), b(key)}), null);
+            for (String key : keysOfB) w.write(RedisEvent.streamCommand(b, offset++, 0, b(key), new byte[][] {b("INCR"), b(key)}), null);
+            w.write(RedisEvent.streamCommand(a, offset++, 0, null, new byte[][] {b("FLUSHALL")}), null);
+            w.flush(false);
+        }
+        for (String key : keysOfA) assertNull(get(key), key + " (shard A) must be gone");
+        for (String key : keysOfB) assertEquals("1", get(key), key + " (shard B) must stay");
+    }
+
     private static long countTagged(RedisServer node, String tag) {
         return node.sync().keys(tag + "*").size();
     }

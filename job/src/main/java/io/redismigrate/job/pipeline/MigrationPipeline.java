@@ -13,6 +13,7 @@ import io.redismigrate.connector.sink.RedisSinkConfig;
 import io.redismigrate.connector.source.RedisSource;
 import io.redismigrate.connector.source.RedisSourceConfig;
 import io.redismigrate.connector.source.SyncMode;
+import io.redismigrate.connector.source.split.RedisSplit;
 import io.redismigrate.job.MigrationOptions;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -21,12 +22,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Builds the job graph: RedisSource (one split per standalone source node or per cluster shard) → {@link EventScope} → keyBy(slot) →
- * RedisSink. With a single sink subtask the stages are chained and events are not serialized at all; order per
- * key holds either way (one split → one reader; keyBy keeps order per channel).
+ * Builds the job graph: RedisSource (one split per standalone source node or per cluster shard) → {@link EventScope}
+ * [→ {@link ClusterRouting}] → [keyBy(slot) →] RedisSink. With as many sink subtasks as readers the stages are
+ * chained and events are not serialized at all; order per key holds either way (one split → one reader; keyBy
+ * keeps order per channel). Operators have fixed uids so savepoints of one version resume in the next.
  */
 public final class MigrationPipeline {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MigrationPipeline.class);
@@ -80,20 +84,33 @@ public final class MigrationPipeline {
         int sourceParallelism = Math.max(1, Math.min(o.parallelism(), nodes.size()));
         DataStream<RedisEvent> events = env
                 .fromSource(new RedisSource(sourceConfig), WatermarkStrategy.noWatermarks(), "redis-source")
-                .setParallelism(sourceParallelism)
-                .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION)).returns(RedisEventTypeInfo.INSTANCE).name("scope")
-                .setParallelism(sourceParallelism);
+                .uid("redis-source").setParallelism(sourceParallelism)
+                .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION)).returns(RedisEventTypeInfo.INSTANCE)
+                .name("scope").uid("scope").setParallelism(sourceParallelism);
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl);
         if (!clusterNodes.isEmpty()) {
-            // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent and
-            // the sink subtasks can share them even in the stream phase (order per slot holds per channel)
+            // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent
             int p = Math.max(1, o.parallelism());
             int maxP = KeyGroupRangeAssignment.computeDefaultMaxParallelism(p);
-            RedisSink sink = new RedisSink(sinkConfig.withCluster(clusterNodes, nodes));
-            events.flatMap(new ClusterRouting(p, maxP)).returns(RedisEventTypeInfo.INSTANCE).name("cluster-routing")
-                    .setParallelism(sourceParallelism)
-                    .keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(p).setMaxParallelism(maxP);
+            Map<String, String> shardSlotsBySplit = new HashMap<>();
+            for (String slots : shardSlots) shardSlotsBySplit.put(RedisSplit.shardSplitId(slots), slots);
+            // As many writers as readers: each writer is chained to a reader and writes the slots of its splits
+            // (a slot belongs to one source shard, so per-slot order holds) and events are never serialized.
+            // More writers than readers (a standalone source, or fewer shards than --parallelism): keyBy(slot)
+            // spreads the slots over the writers, at the cost of serializing every event once.
+            boolean keyed = p > sourceParallelism;
+            RedisSink sink = new RedisSink(sinkConfig.withCluster(clusterNodes, nodes).withShardSlots(shardSlotsBySplit)
+                    .withSlotPartitioned(keyed));
+            DataStream<RedisEvent> routed = events
+                    .flatMap(new ClusterRouting(keyed ? p : 1, maxP)).returns(RedisEventTypeInfo.INSTANCE)
+                    .name("cluster-routing").uid("cluster-routing").setParallelism(sourceParallelism);
+            if (keyed) {
+                routed.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").uid("redis-sink")
+                        .setParallelism(p).setMaxParallelism(maxP);
+            } else {
+                routed.sinkTo(sink).name("redis-sink").uid("redis-sink").setParallelism(sourceParallelism);
+            }
             return;
         }
         RedisSink sink = new RedisSink(sinkConfig);
@@ -101,12 +118,12 @@ public final class MigrationPipeline {
         // is written by one subtask (one pipelined connection does several 100k commands/s).
         boolean ordered = o.mode().includesStream() || o.parallelism() == 1;
         if (ordered && sourceParallelism == 1) {
-            events.sinkTo(sink).name("redis-sink").setParallelism(1);
+            events.sinkTo(sink).name("redis-sink").uid("redis-sink").setParallelism(1);
         } else if (o.mode().includesStream()) {
             // several source readers (cluster shards) into one writer: the fences are kept per split by one writer
-            events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(1);
+            events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").uid("redis-sink").setParallelism(1);
         } else {
-            events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").setParallelism(o.parallelism());
+            events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").uid("redis-sink").setParallelism(o.parallelism());
         }
     }
 

@@ -76,7 +76,11 @@ public final class RedisSplit implements SourceSplit {
     /** host:port of a standalone node; {@code slots-<first slot range>} of a cluster shard. */
     @Override
     public String splitId() {
-        if (slots == null) return node.host() + ":" + node.port();
+        return slots == null ? node.host() + ":" + node.port() : shardSplitId(slots);
+    }
+
+    /** The split id of the cluster shard serving {@code slots} ({@code 0-5460,5470} → {@code slots-0-5460}). */
+    public static String shardSplitId(String slots) {
         int comma = slots.indexOf(',');
         String first = comma < 0 ? slots : slots.substring(0, comma);
         return "slots-" + (first.indexOf('-') < 0 ? first + "-" + first : first);
