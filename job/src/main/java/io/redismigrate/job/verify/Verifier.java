@@ -3,12 +3,11 @@ package io.redismigrate.job.verify;
 import io.redismigrate.connector.event.Printable;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RespError;
-import io.redismigrate.connector.resp.RespProtocolException;
 import io.redismigrate.connector.resp.RespReader;
 import io.redismigrate.connector.resp.RedisVersions;
-import io.redismigrate.job.Keyspace;
 import io.redismigrate.job.Main;
 import io.redismigrate.job.MigrationOptions;
+import io.redismigrate.job.UsageException;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,13 +23,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Compares the source with the target, DB by DB within the options' scope (--db, --db-map, prefixes; heartbeat keys
- * are ignored): every source key must exist on the target with the same type, value and TTL (±1 s, after
- * --ttl-extend), and the target must hold no other keys in scope.
+ * Compares the source with the target, DB by DB within the options' scope (--db, --db-map, prefixes; the tool's own
+ * heartbeat and fence keys are ignored): every source key must exist on the target with the same type, value and TTL
+ * (±1 s, after --ttl-extend), and the target must hold no other keys in scope. Either side may be a Redis Cluster
+ * (see {@link Side}); a cluster has DB 0 only, so on a cluster target every source DB in scope must map to DB 0.
  *
- * <p>Values are compared with {@code DEBUG DIGEST-VALUE} when both servers allow DEBUG and run the same major.minor
- * version (the digest algorithm changed between 7.0 and 7.2); otherwise each side's value is read and hashed in a
- * canonical form (strings, lists, zsets and streams in order; sets and hashes sorted). Stream consumer groups
+ * <p>Values are compared with {@code DEBUG DIGEST-VALUE} when every node of both sides allows DEBUG and all run the
+ * same major.minor version (the digest algorithm changed between 7.0 and 7.2); otherwise each side's value is read
+ * and hashed in a canonical form (strings, lists, zsets and streams in order; sets and hashes sorted). Stream consumer groups
  * (name, last-delivered ID, pending count) are compared in both cases, since the digest does not cover them.
  * Module types fall back to {@code DUMP} payload equality.
  */
@@ -38,7 +38,13 @@ public final class Verifier {
     public static final int MAX_EXAMPLES = 20;
     public static final long TTL_TOLERANCE_MS = 1000;
 
-    private static final int SCAN_COUNT = 500;
+    /**
+     * Per-key fences of a cluster target ({@code ClusterFences} in the connectors). The slot fences
+     * ({@code __redis_migrate:fence:…}) are covered by {@link MigrationOptions#isHeartbeatKey}, these are not.
+     */
+    static final String KEY_FENCE_PREFIX = "__redis_migrate:kfence:";
+    private static final byte[] KEY_FENCE = KEY_FENCE_PREFIX.getBytes(StandardCharsets.UTF_8);
+
     private static final int CHUNK = 1000;
     private static final int READ_TIMEOUT_MS = 120_000;
 
@@ -50,7 +56,7 @@ public final class Verifier {
     }
 
     /** {@code verify} subcommand: summary and examples on {@code out}; exit 0 when equal, 1 when not. */
-    public static int execute(MigrationOptions options, PrintStream out, PrintStream err) throws IOException {
+    public static int execute(MigrationOptions options, PrintStream out, PrintStream err) throws IOException, UsageException {
         VerifyResult r = new Verifier(options).verify();
         out.println(r.summary());
         out.println("values compared with " + r.method() + "; TTLs within " + TTL_TOLERANCE_MS + " ms");
@@ -63,68 +69,67 @@ public final class Verifier {
         return Main.EXIT_FAILURE;
     }
 
-    public VerifyResult verify() throws IOException {
+    public VerifyResult verify() throws IOException, UsageException {
         VerifyResult result = new VerifyResult();
-        try (RedisConnection source = RedisConnection.open(options.source(), "source", RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS);
-             RedisConnection target = RedisConnection.open(options.target(), "target", RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS)) {
-            source.setReadTimeout(READ_TIMEOUT_MS);
-            target.setReadTimeout(READ_TIMEOUT_MS);
+        try (Side source = Side.open(options.source(), "source", READ_TIMEOUT_MS);
+             Side target = Side.open(options.target(), "target", READ_TIMEOUT_MS)) {
             digest = digestUsable(source, target);
             result.method(digest ? "DEBUG DIGEST-VALUE" : "canonical value");
 
-            Map<Integer, Long> srcKeys = Keyspace.keyCounts(source);
-            Map<Integer, Long> tgtKeys = Keyspace.keyCounts(target);
-            int srcDatabases = Keyspace.databases(source);
+            Map<Integer, Long> srcKeys = source.keyCounts();
+            if (target.cluster()) requireDb0(srcKeys);
+            Map<Integer, Long> tgtKeys = target.keyCounts();
 
             for (int db : srcKeys.keySet()) {
                 if (!options.dbInScope(db)) continue;
                 result.dbChecked();
-                select(source, db);
-                select(target, options.targetDb(db));
-                scan(source, batch -> compare(db, batch, source, target, result));
+                source.select(db);
+                target.select(options.targetDb(db));
+                source.scan(this::compared, batch -> compare(db, batch, source, target, result));
             }
 
             // extra keys: target DBs that some in-scope source DB maps to
             Map<Integer, List<Integer>> sourcesOf = new TreeMap<>();
             TreeSet<Integer> srcDbs = new TreeSet<>(options.dbs());
             if (srcDbs.isEmpty()) {
-                for (int d = 0; d < Math.max(srcDatabases, 16); d++) srcDbs.add(d);
+                for (int d = 0, n = source.dbCount(); d < n; d++) srcDbs.add(d);
                 srcDbs.addAll(srcKeys.keySet());
             }
             for (int d : srcDbs) sourcesOf.computeIfAbsent(options.targetDb(d), t -> new ArrayList<>()).add(d);
             for (int t : tgtKeys.keySet()) {
                 List<Integer> sources = sourcesOf.get(t);
                 if (sources == null) continue;
-                select(target, t);
-                scan(target, batch -> findExtra(t, sources, batch, source, result));
+                target.select(t);
+                target.scan(this::compared, batch -> findExtra(t, sources, batch, source, result));
             }
         }
         return result;
     }
 
-    private interface BatchHandler {
-        void handle(List<byte[]> keys) throws IOException;
-    }
-
-    /** SCANs the selected DB of {@code c}, handing the in-scope keys to {@code handler} batch by batch. */
-    private void scan(RedisConnection c, BatchHandler handler) throws IOException {
-        byte[] cursor = "0".getBytes(StandardCharsets.US_ASCII);
-        do {
-            List<?> reply = list(c, c.call(bytes("SCAN"), cursor, bytes("COUNT"), bytes(String.valueOf(SCAN_COUNT))), "SCAN");
-            cursor = (byte[]) reply.get(0);
-            List<byte[]> keys = new ArrayList<>();
-            for (Object k : (List<?>) reply.get(1)) {
-                byte[] key = (byte[]) k;
-                if (options.keyInScope(key) && !options.isHeartbeatKey(key)) keys.add(key);
+    /** A cluster target has DB 0 only: every source DB in scope that holds keys must map there (as for the migration). */
+    private void requireDb0(Map<Integer, Long> srcKeys) throws UsageException {
+        for (Map.Entry<Integer, Long> e : srcKeys.entrySet()) {
+            int db = e.getKey();
+            if (options.dbInScope(db) && options.targetDb(db) != 0) {
+                throw new UsageException("the target is a Redis Cluster, which has only DB 0, but source db" + db + " holds "
+                        + e.getValue() + " keys and maps to target db" + options.targetDb(db) + "; pass the --db-map (e.g. " + db
+                        + ":0) or --db that the migration used");
             }
-            if (!keys.isEmpty()) handler.handle(keys);
-        } while (!(cursor.length == 1 && cursor[0] == '0'));
+        }
     }
 
-    private void compare(int db, List<byte[]> keys, RedisConnection source, RedisConnection target, VerifyResult result)
-            throws IOException {
-        List<Object[]> src = pipelineInspect(source, keys);
-        List<Object[]> tgt = pipelineInspect(target, keys);
+    /** Keys in scope that are not the tool's own (heartbeat, fences). */
+    private boolean compared(byte[] key) {
+        return options.keyInScope(key) && !options.isHeartbeatKey(key) && !startsWith(key, KEY_FENCE);
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private void compare(int db, List<byte[]> keys, Side source, Side target, VerifyResult result) throws IOException {
+        List<Object[]> src = source.inspect(keys, digest);
+        List<Object[]> tgt = target.inspect(keys, digest);
         for (int i = 0; i < keys.size(); i++) {
             byte[] key = keys.get(i);
             String srcType = RespReader.text(src.get(i)[0]);
@@ -160,10 +165,10 @@ public final class Verifier {
             if (digest && !isModuleType(srcType)) {
                 sameValue = RespReader.text(flatten(src.get(i)[2])).equals(RespReader.text(flatten(tgt.get(i)[2])));
             } else {
-                sameValue = Arrays.equals(canonical(source, key, srcType), canonical(target, key, tgtType));
+                sameValue = Arrays.equals(canonical(source.nodeFor(key), key, srcType), canonical(target.nodeFor(key), key, tgtType));
             }
             if (sameValue && "stream".equals(srcType)) {
-                sameValue = streamGroups(source, key).equals(streamGroups(target, key));
+                sameValue = streamGroups(source.nodeFor(key), key).equals(streamGroups(target.nodeFor(key), key));
             }
             if (!sameValue) {
                 result.different(where + ": " + srcType + " value differs");
@@ -173,31 +178,6 @@ public final class Verifier {
 
     private static String ttl(long pttl) {
         return pttl == -1 ? "none" : pttl + " ms";
-    }
-
-    /** TYPE, PTTL (and DEBUG DIGEST-VALUE) of every key, pipelined. */
-    private List<Object[]> pipelineInspect(RedisConnection c, List<byte[]> keys) throws IOException {
-        int per = digest ? 3 : 2;
-        for (byte[] key : keys) {
-            c.writer().command(bytes("TYPE"), key);
-            c.writer().command(bytes("PTTL"), key);
-            if (digest) c.writer().command(bytes("DEBUG"), bytes("DIGEST-VALUE"), key);
-        }
-        c.writer().flush();
-        List<Object[]> out = new ArrayList<>(keys.size());
-        IOException error = null;
-        for (int i = 0; i < keys.size(); i++) {
-            Object[] r = new Object[per];
-            for (int j = 0; j < per; j++) {
-                r[j] = c.reader().read();
-                if (r[j] instanceof RespError && error == null) {
-                    error = new IOException(c.role() + " " + c.endpoint() + " refused a command during verify: " + r[j]);
-                }
-            }
-            out.add(r);
-        }
-        if (error != null) throw error;
-        return out;
     }
 
     private static Object flatten(Object reply) {
@@ -214,16 +194,21 @@ public final class Verifier {
         }
     }
 
-    /** Both sides answer DEBUG DIGEST-VALUE and run the same major.minor version. */
-    private static boolean digestUsable(RedisConnection source, RedisConnection target) throws IOException {
-        String sv = source.info("server").get("redis_version");
-        String tv = target.info("server").get("redis_version");
-        int[] s = RedisVersions.parse(sv);
-        int[] t = RedisVersions.parse(tv);
-        if (s == null || t == null || s[0] != t[0] || s[1] != t[1]) return false;
+    /** Every node of both sides answers DEBUG DIGEST-VALUE, and all run the same major.minor version. */
+    private static boolean digestUsable(Side source, Side target) throws IOException {
+        List<RedisConnection> nodes = new ArrayList<>(source.nodes());
+        nodes.addAll(target.nodes());
+        int[] first = null;
+        for (RedisConnection c : nodes) {
+            int[] v = RedisVersions.parse(c.info("server").get("redis_version"));
+            if (v == null || (first != null && (v[0] != first[0] || v[1] != first[1]))) return false;
+            if (first == null) first = v;
+        }
         byte[] probe = bytes("__redis_migrate:verify:probe");
-        return !(source.call(bytes("DEBUG"), bytes("DIGEST-VALUE"), probe) instanceof RespError)
-                && !(target.call(bytes("DEBUG"), bytes("DIGEST-VALUE"), probe) instanceof RespError);
+        for (RedisConnection c : nodes) {
+            if (c.call(bytes("DEBUG"), bytes("DIGEST-VALUE"), probe) instanceof RespError) return false;
+        }
+        return true;
     }
 
     /** A SHA-256 over the value in a canonical form that does not depend on the server version or encoding. */
@@ -235,14 +220,14 @@ public final class Verifier {
                 break;
             case "list":
                 for (long start = 0; ; start += CHUNK) {
-                    List<?> items = list(c, c.call(bytes("LRANGE"), key, num(start), num(start + CHUNK - 1)), "LRANGE");
+                    List<?> items = Side.list(c, c.call(bytes("LRANGE"), key, num(start), num(start + CHUNK - 1)), "LRANGE");
                     for (Object o : items) add(md, o);
                     if (items.size() < CHUNK) break;
                 }
                 break;
             case "zset":
                 for (long start = 0; ; start += CHUNK) {
-                    List<?> items = list(c, c.call(bytes("ZRANGE"), key, num(start), num(start + CHUNK - 1), bytes("WITHSCORES")), "ZRANGE");
+                    List<?> items = Side.list(c, c.call(bytes("ZRANGE"), key, num(start), num(start + CHUNK - 1), bytes("WITHSCORES")), "ZRANGE");
                     for (int i = 0; i + 1 < items.size(); i += 2) {
                         add(md, items.get(i));
                         add(md, bytes(normalizeScore(RespReader.text(items.get(i + 1)))));
@@ -252,13 +237,13 @@ public final class Verifier {
                 break;
             case "set": {
                 List<byte[]> members = new ArrayList<>();
-                for (Object o : list(c, c.call(bytes("SMEMBERS"), key), "SMEMBERS")) members.add((byte[]) o);
+                for (Object o : Side.list(c, c.call(bytes("SMEMBERS"), key), "SMEMBERS")) members.add((byte[]) o);
                 members.sort(Arrays::compareUnsigned);
                 for (byte[] m : members) add(md, m);
                 break;
             }
             case "hash": {
-                List<?> flat = list(c, c.call(bytes("HGETALL"), key), "HGETALL");
+                List<?> flat = Side.list(c, c.call(bytes("HGETALL"), key), "HGETALL");
                 List<byte[][]> pairs = new ArrayList<>();
                 for (int i = 0; i + 1 < flat.size(); i += 2) pairs.add(new byte[][] {(byte[]) flat.get(i), (byte[]) flat.get(i + 1)});
                 pairs.sort(Comparator.comparing((byte[][] p) -> p[0], Arrays::compareUnsigned));
@@ -271,7 +256,7 @@ public final class Verifier {
             case "stream": {
                 byte[] start = bytes("-");
                 while (true) {
-                    List<?> entries = list(c, c.call(bytes("XRANGE"), key, start, bytes("+"), bytes("COUNT"), num(CHUNK)), "XRANGE");
+                    List<?> entries = Side.list(c, c.call(bytes("XRANGE"), key, start, bytes("+"), bytes("COUNT"), num(CHUNK)), "XRANGE");
                     byte[] last = null;
                     for (Object e : entries) {
                         List<?> entry = (List<?>) e;
@@ -326,39 +311,18 @@ public final class Verifier {
         return String.join(",", groups);
     }
 
-    private void findExtra(int targetDb, List<Integer> sourceDbs, List<byte[]> keys, RedisConnection source,
-                           VerifyResult result) throws IOException {
+    private void findExtra(int targetDb, List<Integer> sourceDbs, List<byte[]> keys, Side source, VerifyResult result)
+            throws IOException {
         boolean[] found = new boolean[keys.size()];
         for (int srcDb : sourceDbs) {
-            if (!options.dbInScope(srcDb)) continue;
-            select(source, srcDb);
-            for (byte[] key : keys) source.writer().command(bytes("EXISTS"), key);
-            source.writer().flush();
-            for (int i = 0; i < keys.size(); i++) {
-                Object r = source.reader().read();
-                if (r instanceof Long && (Long) r > 0) found[i] = true;
-            }
+            if (!options.dbInScope(srcDb) || !source.hasDb(srcDb)) continue;
+            source.select(srcDb);
+            boolean[] exists = source.exists(keys);
+            for (int i = 0; i < keys.size(); i++) found[i] |= exists[i];
         }
         for (int i = 0; i < keys.size(); i++) {
             if (!found[i]) result.extra("target db" + targetDb + " \"" + Printable.bytes(keys.get(i)) + "\": not on the source");
         }
-    }
-
-    private static void select(RedisConnection c, int db) throws IOException {
-        Object r = c.call("SELECT", String.valueOf(db));
-        if (r instanceof RespError) {
-            throw new IOException(c.role() + " " + c.endpoint() + " refused SELECT " + db + ": " + r);
-        }
-    }
-
-    private static List<?> list(RedisConnection c, Object reply, String command) throws IOException {
-        if (reply instanceof RespError) {
-            throw new IOException(c.role() + " " + c.endpoint() + " refused " + command + ": " + reply);
-        }
-        if (!(reply instanceof List)) {
-            throw new RespProtocolException(command + " returned " + reply + " instead of an array");
-        }
-        return (List<?>) reply;
     }
 
     private static void add(MessageDigest md, Object part) {
