@@ -11,6 +11,7 @@
 #                       each tag's slot owned by that shard, KEYS / (3 × TAGS) keys per tag (`{tag}key:N`); the
 #                       standalone source gets exactly the same keys and values
 #   TAGS=30             hash tags (= slots holding data) per shard, so the cluster sink spreads over many slots
+#                       (at most 5000: real data fills every slot, TAGS=5000 comes close)
 #   PARALLELISMS="3 2"  --parallelism of the cluster → cluster runs (the standalone run always uses 1)
 #   RUNS=1              all copies (standalone, then each parallelism) this many times, alternately
 #   DISKLESS=no|yes     repl-diskless-sync of the sources
@@ -127,7 +128,7 @@ SDST=$REDIS_PORT SDST_PID=$REDIS_PID
 log "source cluster ${SRC_PORTS[*]}, target cluster ${DST_PORTS[*]}, standalone source $SSRC, standalone target $SDST"
 
 # Hash tags: TAGS per shard, each in a distinct slot of that shard (one CLUSTER KEYSLOT round trip for all).
-printf 'CLUSTER KEYSLOT t%d\n' $(seq 0 1999) | cli "${SRC_PORTS[0]}" > "$WORK/slots.txt"
+printf 'CLUSTER KEYSLOT t%d\n' $(seq 0 $(( TAGS < 500 ? 1999 : 99999 ))) | cli "${SRC_PORTS[0]}" > "$WORK/slots.txt"
 declare -a SHARD_TAGS
 for ((i = 0; i < SHARDS; i++)); do
   SHARD_TAGS[i]=$(awk -v lo="${RANGE_LO[i]}" -v hi="${RANGE_HI[i]}" -v want="$TAGS" '

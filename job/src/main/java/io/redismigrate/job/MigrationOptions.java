@@ -521,7 +521,7 @@ public final class MigrationOptions implements Serializable {
     /**
      * True when a key passes the prefix filters: it starts with one of the include prefixes (or there are none)
      * and with none of the exclude prefixes. Prefixes are compared as UTF-8 bytes. Heartbeat keys are a separate
-     * matter: see {@link #isHeartbeatKey(byte[])}.
+     * matter: see {@link #isToolKey(byte[])}.
      */
     public boolean keyInScope(byte[] key) {
         if (!includePrefixes.isEmpty()) {
@@ -542,16 +542,31 @@ public final class MigrationOptions implements Serializable {
 
     /**
      * True for the tool's own keys: the heartbeat it writes on the source and the exactly-once fences it keeps on
-     * the target ({@code __redis_migrate:fence:*}); they are never migrated or verified.
+     * the target ({@code __redis_migrate:fence:*}, and the per-key fences of cluster targets
+     * {@code __redis_migrate:kfence:*}); they are never migrated or verified.
      */
-    public boolean isHeartbeatKey(byte[] key) {
-        return startsWith(key, heartbeatKeyPrefix) || startsWith(key, FENCE_KEY_PREFIX);
+    public boolean isToolKey(byte[] key) {
+        return startsWith(key, heartbeatKeyPrefix) || startsWith(key, FENCE_KEY_PREFIX) || startsWith(key, KEY_FENCE_PREFIX);
     }
 
-    /** Prefix of the exactly-once fence keys on the target (see OffsetFence in the connectors). */
+    /** Prefix of the exactly-once fence keys on the target (see OffsetFence and ClusterFences in the connectors). */
     public static final String FENCE_KEY_PREFIX = "__redis_migrate:fence:";
+    /** Prefix of a cluster target's per-key fences (hashes; see ClusterFences in the connectors). */
+    public static final String KEY_FENCE_PREFIX = "__redis_migrate:kfence:";
 
+    /** Called for every key of the snapshot: ASCII prefixes (the usual case) are compared without encoding them. */
     private static boolean startsWith(byte[] key, String prefix) {
+        int n = prefix.length();
+        if (key.length < n) return false;
+        for (int i = 0; i < n; i++) {
+            char c = prefix.charAt(i);
+            if (c >= 0x80) return startsWithEncoded(key, prefix);
+            if (key[i] != (byte) c) return false;
+        }
+        return true;
+    }
+
+    private static boolean startsWithEncoded(byte[] key, String prefix) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         if (key.length < p.length) return false;
         for (int i = 0; i < p.length; i++) {

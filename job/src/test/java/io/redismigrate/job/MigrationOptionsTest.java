@@ -114,8 +114,8 @@ class MigrationOptionsTest {
         assertEquals(512 * 1024, o.bigKeyThreshold());
         assertEquals("/var/spool/rm", o.spoolDir());
         assertEquals("hb:", o.heartbeatKeyPrefix());
-        assertTrue(o.isHeartbeatKey("hb:1".getBytes(StandardCharsets.UTF_8)));
-        assertFalse(o.isHeartbeatKey("h".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(o.isToolKey("hb:1".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(o.isToolKey("h".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

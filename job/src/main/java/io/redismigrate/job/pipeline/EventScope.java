@@ -74,7 +74,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
             return;
         }
         byte[] key = e.key();
-        if (key != null && (!options.keyInScope(key) || options.isHeartbeatKey(key))) {
+        if (key != null && (!options.keyInScope(key) || options.isToolKey(key))) {
             filtered.inc();
             return;
         }
@@ -137,7 +137,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
     /** Maps the DB of a transaction and of the SELECTs inside it; drops it when its DB is out of scope. */
     private RedisEvent scopeTransaction(RedisEvent e) {
         if (!options.dbInScope(e.db())) return null;
-        if (e.key() != null && (!options.keyInScope(e.key()) || options.isHeartbeatKey(e.key()))) return null;
+        if (e.key() != null && (!options.keyInScope(e.key()) || options.isToolKey(e.key()))) return null;
         byte[][][] cmds = e.commands();
         byte[][][] mapped = null;
         for (int i = 0; i < cmds.length; i++) {

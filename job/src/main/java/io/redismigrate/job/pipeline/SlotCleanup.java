@@ -47,7 +47,7 @@ final class SlotCleanup {
                     unlink.add("UNLINK".getBytes());
                     for (Object k : (List<?>) page.get(1)) {
                         byte[] key = (byte[]) k;
-                        if (owned[Slots.slot(key)] && options.keyInScope(key) && !options.isHeartbeatKey(key)) unlink.add(key);
+                        if (owned[Slots.slot(key)] && options.keyInScope(key) && !options.isToolKey(key)) unlink.add(key);
                     }
                     if (unlink.size() > 1) {
                         check(c, c.call(unlink.toArray(new byte[0][])), "UNLINK");

@@ -40,10 +40,8 @@ public final class Verifier {
 
     /**
      * Per-key fences of a cluster target ({@code ClusterFences} in the connectors). The slot fences
-     * ({@code __redis_migrate:fence:…}) are covered by {@link MigrationOptions#isHeartbeatKey}, these are not.
+     * ({@code __redis_migrate:fence:…}) are covered by {@link MigrationOptions#isToolKey}, these are not.
      */
-    static final String KEY_FENCE_PREFIX = "__redis_migrate:kfence:";
-    private static final byte[] KEY_FENCE = KEY_FENCE_PREFIX.getBytes(StandardCharsets.UTF_8);
 
     private static final int CHUNK = 1000;
     private static final int READ_TIMEOUT_MS = 120_000;
@@ -120,11 +118,7 @@ public final class Verifier {
 
     /** Keys in scope that are not the tool's own (heartbeat, fences). */
     private boolean compared(byte[] key) {
-        return options.keyInScope(key) && !options.isHeartbeatKey(key) && !startsWith(key, KEY_FENCE);
-    }
-
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+        return options.keyInScope(key) && !options.isToolKey(key);
     }
 
     private void compare(int db, List<byte[]> keys, Side source, Side target, VerifyResult result) throws IOException {
