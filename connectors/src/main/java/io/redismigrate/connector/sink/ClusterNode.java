@@ -18,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One pipelined connection to one master of a cluster destination. The task thread writes whole {@link Unit}s
- * (one slot's commands, optionally wrapped in MULTI/EXEC); a reader thread reads their replies in order, records
- * per command whether it was redirected (MOVED, ASK, TRYAGAIN, CLUSTERDOWN) or rejected, and hands the finished
- * unit back through a queue shared by the writer's nodes.
+ * (one slot's commands, optionally wrapped in MULTI/EXEC) or appends snapshot events to an open
+ * {@link #sendLoose loose unit} that spans slots; a reader thread reads the replies in order, records per command
+ * whether it was redirected (MOVED, ASK, TRYAGAIN, CLUSTERDOWN) or rejected, and hands the finished unit back
+ * through a queue shared by the writer's nodes.
  */
 final class ClusterNode implements Closeable {
     private static final byte[][] ASKING = {b("ASKING")};
@@ -38,9 +39,14 @@ final class ClusterNode implements Closeable {
     private volatile IOException failure;
     private volatile boolean closed;
     private boolean dirty;
+    private Unit open; // loose unit being filled: its bytes may be out, it joins `sent` when closed
 
-    /** One slot's commands sent together; written by the task thread, completed by the reader. */
+    /**
+     * One slot's commands sent together, or (slot {@link #LOOSE}) snapshot events of many slots, one command
+     * each; written by the task thread, completed by the reader.
+     */
     static final class Unit {
+        static final int LOOSE = -1;
         final int slot;
         final boolean multi;
         final boolean asking;
@@ -60,6 +66,14 @@ final class ClusterNode implements Closeable {
             this.events = events;
             this.commands = commands;
             this.eventCommands = eventCommands;
+        }
+
+        boolean loose() {
+            return slot == LOOSE;
+        }
+
+        int commandCount() {
+            return commands != null ? commands.length : events.size();
         }
 
         boolean redirected() {
@@ -83,8 +97,40 @@ final class ClusterNode implements Closeable {
         reader.start();
     }
 
+    /**
+     * Appends one snapshot event (RESTORE, or a decoded key's command) to the open loose unit, encoded from the
+     * event's bytes; the unit is closed after {@code maxEvents} events or by {@link #send}/{@link #flush}.
+     */
+    void sendLoose(RedisEvent e, boolean absTtl, int maxEvents) throws IOException {
+        if (failure != null) throw failure;
+        if (open == null) {
+            open = new Unit(Unit.LOOSE, false, false, new java.util.ArrayList<>(Math.min(maxEvents, 256)), null, 0);
+            open.node = this;
+        }
+        try {
+            if (e.kind() == RedisEvent.Kind.RESTORE) {
+                RestoreCommand.write(out, e.key(), RestoreCommand.ttlArgument(e.expireAtMs(), absTtl), e.payload(), absTtl);
+            } else {
+                out.command(e.args());
+            }
+        } catch (IOException x) {
+            throw lost(x);
+        }
+        open.events.add(e);
+        dirty = true;
+        if (open.events.size() >= maxEvents) closeLoose();
+    }
+
+    /** Hands the open loose unit to the reader: before any other unit's bytes, so `sent` keeps the wire order. */
+    private void closeLoose() {
+        if (open == null) return;
+        sent.add(open);
+        open = null;
+    }
+
     void send(Unit u) throws IOException {
         if (failure != null) throw failure;
+        closeLoose();
         u.node = this;
         sent.add(u); // before the bytes: the reply always finds its unit
         try {
@@ -106,6 +152,7 @@ final class ClusterNode implements Closeable {
     }
 
     void flush() throws IOException {
+        closeLoose();
         if (!dirty) return;
         dirty = false;
         try {
@@ -178,8 +225,9 @@ final class ClusterNode implements Closeable {
                 else if (u.error == null) record(u, e, -1);
             }
         } else {
-            u.redirects = new String[u.commands.length];
-            for (int i = 0; i < u.commands.length; i++) {
+            int n = u.commandCount();
+            u.redirects = new String[n];
+            for (int i = 0; i < n; i++) {
                 if (u.asking) in.skip();
                 RespError e = in.skip();
                 if (e != null) record(u, e, i);

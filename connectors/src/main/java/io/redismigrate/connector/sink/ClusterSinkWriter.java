@@ -59,6 +59,8 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private static final byte[] REPLACE = b("REPLACE");
     private static final byte[] ABSTTL = b("ABSTTL");
     private static final long RETRY_PAUSE_MS = 20;
+    /** Snapshot events per loose unit: enough to make the per-unit bookkeeping negligible per key. */
+    private static final int LOOSE_UNIT_EVENTS = 512;
 
     private final RedisSinkConfig config;
     private final ProcessingTimeService timers;
@@ -89,6 +91,9 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private static final class SlotState {
         final ArrayDeque<RedisEvent> pending = new ArrayDeque<>();
         Unit inFlight;
+        int looseInFlight;           // snapshot events of the slot in loose units, all to looseNode
+        String looseNode;
+        List<RedisEvent> looseRedo;  // redirected loose events, in send order: requeued when none is in flight
         String askNode;
         List<RedisEvent> askEvents;
         long retryAt;
@@ -221,10 +226,18 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         int slot = event.slot();
         SlotState s = slots[slot];
         if (s == null) s = slots[slot] = new SlotState();
-        s.pending.add(event);
-        queued++;
         numRecordsSend.inc();
-        trySend(slot);
+        if (!event.stream() && canSendLoose(slot, s)) {
+            s.looseNode = owners[slot];
+            s.looseInFlight++;
+            inFlight++;
+            node(owners[slot]).sendLoose(event, config.useAbsTtl(), LOOSE_UNIT_EVENTS);
+            commandsWritten.inc();
+        } else {
+            s.pending.add(event);
+            queued++;
+            trySend(slot);
+        }
         while (queued + inFlight > config.maxInFlight()) awaitProgress();
         if (!flushTimerPending) scheduleIdleFlush();
     }
@@ -344,10 +357,20 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         }
     }
 
+    /**
+     * Snapshot events (each key once, no order among keys) skip the slot's queue and share per-node loose units
+     * unless something of the slot waits or is in a slot unit, or the slot's loose events went to another node
+     * (a MOVED reply changed the owner meanwhile): those events must come back before later ones go out.
+     */
+    private boolean canSendLoose(int slot, SlotState s) {
+        return s.pending.isEmpty() && s.inFlight == null && s.askEvents == null && s.retryAt == 0 && owners[slot] != null
+                && (s.looseInFlight == 0 || owners[slot].equals(s.looseNode));
+    }
+
     /** Sends the slot's next unit if nothing of the slot is in flight and no retry pause is pending. */
     private void trySend(int slot) throws IOException {
         SlotState s = slots[slot];
-        if (s == null || s.inFlight != null) return;
+        if (s == null || s.inFlight != null || s.looseInFlight > 0) return;
         if (s.pending.isEmpty() && s.askEvents == null) return;
         if (s.retryAt != 0) {
             if (System.currentTimeMillis() < s.retryAt) {
@@ -585,6 +608,10 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private void drainDone() throws IOException {
         Unit u;
         while ((u = done.poll()) != null) {
+            if (u.loose()) {
+                looseDone(u);
+                continue;
+            }
             SlotState s = slots[u.slot];
             s.inFlight = null;
             inFlight -= u.events.size();
@@ -607,6 +634,46 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         }
         for (ClusterNode n : nodes.values()) {
             if (n.failure() != null) throw n.failure();
+        }
+    }
+
+    /**
+     * A loose unit answered: each event frees its slot; redirected ones are kept, in order, and go back to the
+     * head of their slot's queue once none of the slot's loose events is in flight (the slot path then follows
+     * the redirect like any other).
+     */
+    private void looseDone(Unit u) throws IOException {
+        inFlight -= u.events.size();
+        if (u.error != null) throw WriteErrors.rejected(endpoint(u.node.address), u.events.get(Math.max(0, u.errorIndex)), -1, u.error);
+        long now = 0;
+        for (int i = 0; i < u.events.size(); i++) {
+            RedisEvent e = u.events.get(i);
+            int slot = e.slot();
+            SlotState s = slots[slot];
+            String cause = u.redirects[i];
+            if (cause != null) {
+                redirects.inc();
+                if (now == 0) now = System.currentTimeMillis();
+                if (s.failingSince == 0) s.failingSince = now;
+                if (s.looseRedo == null) s.looseRedo = new ArrayList<>();
+                s.looseRedo.add(e);
+                String[] parts = cause.split(" ");
+                if ("MOVED".equals(parts[0])) {
+                    owners[Integer.parseInt(parts[1])] = parts[2];
+                    endpoint(parts[2]);
+                } else if (!"ASK".equals(parts[0])) { // TRYAGAIN, CLUSTERDOWN
+                    s.retryAt = now + RETRY_PAUSE_MS;
+                    if ("CLUSTERDOWN".equals(parts[0])) refreshSlotMap();
+                }
+            }
+            if (--s.looseInFlight == 0) {
+                s.looseNode = null;
+                if (s.looseRedo != null) {
+                    requeue(s, s.looseRedo);
+                    s.looseRedo = null;
+                }
+                trySend(slot);
+            }
         }
     }
 

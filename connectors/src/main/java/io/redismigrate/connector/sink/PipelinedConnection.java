@@ -23,9 +23,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PipelinedConnection implements Closeable {
     private static final byte[] SELECT = bytes("SELECT");
-    private static final byte[] RESTORE = bytes("RESTORE");
-    private static final byte[] REPLACE = bytes("REPLACE");
-    private static final byte[] ABSTTL = bytes("ABSTTL");
     private static final long SELECT_FIXED_SIZE = 4 + RespWriter.bulkSize(SELECT.length);
     private static final long NOBODY = Long.MAX_VALUE;
     private static final long PARK_NANOS = 10_000_000L; // a missed wake-up costs at most this
@@ -105,18 +102,9 @@ public final class PipelinedConnection implements Closeable {
         selectDb(event);
         byte[] key = event.key();
         byte[] payload = event.payload();
-        long size = 4 + RespWriter.bulkSize(RESTORE.length) + RespWriter.bulkSize(key.length)
-                + RespWriter.bulkSize(RespWriter.numberLength(ttlMs)) + RespWriter.bulkSize(payload.length)
-                + RespWriter.bulkSize(REPLACE.length) + (absTtl ? RespWriter.bulkSize(ABSTTL.length) : 0);
-        reserve(event, -1, size);
+        reserve(event, -1, RestoreCommand.encodedSize(key, ttlMs, payload, absTtl));
         try {
-            out.header('*', absTtl ? 6 : 5);
-            out.bulk(RESTORE);
-            out.bulk(key);
-            out.bulk(ttlMs);
-            out.bulk(payload);
-            out.bulk(REPLACE);
-            if (absTtl) out.bulk(ABSTTL);
+            RestoreCommand.write(out, key, ttlMs, payload, absTtl);
         } catch (IOException e) {
             throw sendFailed(e);
         }

@@ -135,6 +135,63 @@ class ClusterSinkWriterTest {
     }
 
     @Test
+    void snapshotKeysRedirectedByReshardingStayBeforeTheirStreamWrites() throws Exception {
+        // RESTOREs share per-node loose units; when their slot moves (ASK while it is MIGRATING, MOVED after), the
+        // redirected RESTOREs must still be applied before the stream commands of the same keys that follow them
+        String tag = "{loose}";
+        int slot = TestCluster.slot(tag);
+        RedisServer from = cluster.owner(slot);
+        RedisServer to = cluster.masters().get((cluster.masters().indexOf(from) + 1) % 3);
+        from.sync().rpush(tag + "tmp", "0");
+        byte[] payload = from.binary().dump(b(tag + "tmp"));
+        from.sync().del(tag + "tmp");
+        TestWriterContext ctx = new TestWriterContext();
+        String s = String.valueOf(slot);
+        AtomicReference<Throwable> moveFailed = new AtomicReference<>();
+        try (ClusterSinkWriter w = new ClusterSinkWriter(config(), ctx)) {
+            // round 0: the slot is MIGRATING and the keys are new → every RESTORE is answered ASK; the migration
+            // finishes a moment later (the stream's MULTI gets TRYAGAIN until then)
+            to.call("CLUSTER", "SETSLOT", s, "IMPORTING", cluster.id(from));
+            from.call("CLUSTER", "SETSLOT", s, "MIGRATING", cluster.id(to));
+            long offset = writeRound(w, tag, 0, payload, 1);
+            Thread finisher = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                    cluster.moveSlot(slot, to, 100, 0);
+                } catch (Throwable t) {
+                    moveFailed.set(t);
+                }
+            });
+            finisher.start();
+            w.flush(false);
+            finisher.join();
+            long asked = ctx.counter("clusterRedirects");
+            assertTrue(asked >= 50, "every RESTORE of round 0 must have been redirected, got " + asked);
+            // round 1: the slot moves back, the writer's map is stale → every RESTORE is answered MOVED
+            cluster.moveSlot(slot, from, 100, 0);
+            writeRound(w, tag, 1, payload, offset);
+            w.flush(false);
+            assertTrue(ctx.counter("clusterRedirects") >= asked + 50, "every RESTORE of round 1 must have been redirected");
+        }
+        assertNull(moveFailed.get());
+        for (int r = 0; r < 2; r++) {
+            for (int i = 0; i < 50; i++) {
+                assertEquals(List.of("0", "1"), from.sync().lrange(tag + "snap:" + r + ":" + i, 0, -1), "round " + r + " key " + i);
+            }
+        }
+        assertEquals(0, countTagged(to, tag));
+    }
+
+    /** 50 RESTOREs (a list ["0"]) of new keys, then an RPUSH "1" to each in the stream; returns the next offset. */
+    private static long writeRound(ClusterSinkWriter w, String tag, int round, byte[] payload, long offset) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            w.write(RedisEvent.restore(SPLIT, 0, 0, b(tag + "snap:" + round + ":" + i), 0, payload, "list"), null);
+        }
+        for (int i = 0; i < 50; i++) w.write(rpush(offset++, tag + "snap:" + round + ":" + i, "1"), null);
+        return offset;
+    }
+
+    @Test
     void flushallOfOneSourceShardEmptiesOnlyThatShardsSlots() throws Exception {
         // a cluster source of two shards: a FLUSHALL replicated from shard A must leave shard B's keys alone
         String a = "slots-0-8191";
