@@ -180,6 +180,39 @@ PY
 mkdir -p "$WORK/jtmp" "$ROOT/bench/results"
 export JAVA_OPTS="-Djava.io.tmpdir=$WORK/jtmp ${JAVA_OPTS:-}"
 
+# CPU ticks of every thread of a JVM, every 0.3 s until it exits ("tid comm ticks" lines; threads end before the
+# JVM does, so the last sample of each thread is its total).
+sample_threads() {  # java_pid out
+  while kill -0 "$1" 2>/dev/null; do
+    # shellcheck disable=SC2086
+    awk '{ i = match($0, /\) [A-Z] /); comm = substr($0, index($0, "(") + 1, i - index($0, "(") - 1); gsub(/ /, "_", comm)
+           split(substr($0, i + 2), f, " "); split(FILENAME, q, "/"); print q[5], comm, f[12] + f[13] }' \
+      /proc/"$1"/task/*/stat >> "$2" 2>/dev/null || true
+    sleep 0.3
+  done
+}
+
+# JVM CPU seconds by kind of thread: "task a+b+c" (Flink task threads: source reader → … → sink writer, chained),
+# RDB/replication readers, sink reply readers, JIT compilers, GC, the rest.
+thread_groups() {  # samples file
+  awk -v hz="$(getconf CLK_TCK)" '
+    { last[$1] = $3; comm[$1] = $2 }
+    END {
+      for (t in last) {
+        c = comm[t]; v = last[t] / hz
+        if (c ~ /^Source:/ || c ~ /^redis-sink:/ || c ~ /^cluster-routing/) { task[++nt] = v; g["task"] += v }
+        else if (c ~ /^redis-replicati/ || c ~ /^redis-migrate-r/) g["repl"] += v
+        else if (c ~ /^redis-sink-repl/) g["replies"] += v
+        else if (c ~ /CompilerThre/) g["jit"] += v
+        else if (c ~ /^GC_Thread/ || c ~ /^G1_/) g["gc"] += v
+        else g["other"] += v
+      }
+      for (i = 1; i <= nt; i++) for (j = i + 1; j <= nt; j++) if (task[j] > task[i]) { x = task[i]; task[i] = task[j]; task[j] = x }
+      s = ""; for (i = 1; i <= nt; i++) s = s (i > 1 ? "+" : "") sprintf("%.1f", task[i])
+      printf "%s / %.1f / %.1f / %.1f / %.1f / %.1f\n", s, g["repl"], g["replies"], g["jit"], g["gc"], g["other"]
+    }' "$1"
+}
+
 # run_copy LABEL PARALLELISM: one `run --mode full`; appends a result row to ROWS and a CPU row to CPUROWS
 ROWS=(); CPUROWS=()
 run_copy() {
@@ -209,6 +242,8 @@ run_copy() {
   PIDS+=("$job_pid")
   java_pid=""
   for i in $(seq 50); do java_pid=$(pgrep -P "$job_pid" java || true); [[ -n $java_pid ]] && break; sleep 0.02; done
+  : > "$WORK/threads.txt"
+  [[ -n $java_pid ]] && { sample_threads "$java_pid" "$WORK/threads.txt" & PIDS+=("$!"); }
   wait "$job_pid"
   rc=$?
   set -e
@@ -251,10 +286,11 @@ run_copy() {
   kwr=$(awk -v k="$SRC_KEYS" -v s="$write_s" 'BEGIN{printf "%.0f", k/s}')
   ssum=$(printf '%s\n' "${sc[@]}" | awk '{s+=$1} END{printf "%.1f", s}')
   dsum=$(printf '%s\n' "${dc[@]}" | awk '{s+=$1} END{printf "%.1f", s}')
+  local threads; threads=$(thread_groups "$WORK/threads.txt")
   local util; util=$(awk -v o="$own" -v x="$oth" -v w="$wall" -v c="$(nproc)" 'BEGIN{printf "%.0f %% / %.0f %%", 100*o/w/c, 100*x/w/c}')
   ROWS+=("| $RUN | $name | $par | $SRC_KEYS | $wall s | $kw | $first s | $write_s s | **$kwr** | $rss MB | $load_before |")
-  CPUROWS+=("| $RUN | $name | $par | $(IFS=/; echo "${sc[*]}" | sed 's|/| / |g') ($ssum) | $(IFS=/; echo "${dc[*]}" | sed 's|/| / |g') ($dsum) | $jc | $oth | $util | $tops |")
-  log "run $RUN: $label p$par: wall $wall s ($kw keys/s), first key at $first s, write phase $write_s s ($kwr keys/s); cpu s: source ${sc[*]}, target ${dc[*]}, job $jc, others $oth ($tops)"
+  CPUROWS+=("| $RUN | $name | $par | $(IFS=/; echo "${sc[*]}" | sed 's|/| / |g') ($ssum) | $(IFS=/; echo "${dc[*]}" | sed 's|/| / |g') ($dsum) | $jc | $threads | $oth | $util | $tops |")
+  log "run $RUN: $label p$par: wall $wall s ($kw keys/s), first key at $first s, write phase $write_s s ($kwr keys/s); cpu s: source ${sc[*]}, target ${dc[*]}, job $jc (task threads / replication / replies / JIT / GC / other: $threads), others $oth ($tops)"
 }
 
 for ((RUN = 1; RUN <= RUNS; RUN++)); do
@@ -274,10 +310,12 @@ for r in "${ROWS[@]}"; do TABLE+=$'\n'"$r"; done
 TABLE+="
 
 CPU seconds during each copy (user+sys; a source's includes its BGSAVE fork; per master, sum in parentheses;
-\"others\" = CPU the rest of the machine used meanwhile; utilisation = share of the $(nproc) cores × wall seconds):
+\"others\" = CPU the rest of the machine used meanwhile; utilisation = share of the $(nproc) cores × wall seconds;
+JVM threads: each Flink task thread (source reader → scope → routing → sink writer, chained), RDB/replication
+readers, sink reply readers, JIT compilers, GC, the rest (Flink runtime, start-up)):
 
-| run | copy | parallelism | source redis | target redis | job JVM | others | utilisation ours / others | busiest other processes (% of one core) |
-|-----|------|------------:|------|------|-----:|-----:|------|------|"
+| run | copy | parallelism | source redis | target redis | job JVM | JVM threads: task / replication / replies / JIT / GC / other | others | utilisation ours / others | busiest other processes (% of one core) |
+|-----|------|------------:|------|------|-----:|------|-----:|------|------|"
 for r in "${CPUROWS[@]}"; do TABLE+=$'\n'"$r"; done
 
 echo
