@@ -42,6 +42,10 @@ class ClusterToClusterEndToEndTest {
                 awaitMarkers(source, target, job);
                 job.stop(Duration.ofSeconds(60));
             }
+            // the tool's own verify, against both clusters as the job left them (fences, heartbeats in place)
+            MainTest.Run verify = MainTest.run("verify", "--source", seed, "--target", target.uri());
+            assertEquals(0, verify.code(), verify.out() + verify.err());
+            assertTrue(verify.out().contains(" 0 missing, 0 different, 0 extra"), verify.out());
             for (RedisServer m : source.masters()) for (String k : m.sync().keys("__redis_migrate:*")) m.sync().del(k);
             target.dropToolKeys();
             long sourceKeys = 0;
