@@ -56,6 +56,10 @@ class ClusterSinkWriterTest {
         return RedisEvent.streamCommand(SPLIT, offset, 0, b(key), new byte[][] {b("RPUSH"), b(key), b(v)});
     }
 
+    static RedisServer nextMaster(RedisServer m) {
+        return cluster.masters().get((cluster.masters().indexOf(m) + 1) % cluster.masters().size());
+    }
+
     static String get(String key) {
         return cluster.owner(TestCluster.slot(key)).sync().get(key);
     }
@@ -94,7 +98,7 @@ class ClusterSinkWriterTest {
         String tag = "{hot}";
         int slot = TestCluster.slot(tag);
         RedisServer from = cluster.owner(slot);
-        RedisServer to = cluster.masters().get((cluster.masters().indexOf(from) + 1) % 3);
+        RedisServer to = nextMaster(from);
         int keys = 300;
         TestWriterContext ctx = new TestWriterContext();
         AtomicReference<Throwable> moveFailed = new AtomicReference<>();
@@ -141,7 +145,7 @@ class ClusterSinkWriterTest {
         String tag = "{loose}";
         int slot = TestCluster.slot(tag);
         RedisServer from = cluster.owner(slot);
-        RedisServer to = cluster.masters().get((cluster.masters().indexOf(from) + 1) % 3);
+        RedisServer to = nextMaster(from);
         from.sync().rpush(tag + "tmp", "0");
         byte[] payload = from.binary().dump(b(tag + "tmp"));
         from.sync().del(tag + "tmp");
