@@ -83,6 +83,8 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private final Counter redirects;
     private final Counter refreshed;
     private final Counter commandsWritten;
+    private final Counter throttledMs;
+    private final Throttle throttle;
     private int queued;    // events waiting in slot queues
     private int inFlight;  // events in units not yet answered
     private boolean flushTimerPending;
@@ -109,10 +111,12 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         this.redirects = metrics.counter("clusterRedirects");
         this.refreshed = metrics.counter("crossSlotKeysRefreshed");
         this.commandsWritten = metrics.counter("commandsWritten");
+        this.throttledMs = metrics.counter("throttledMs");
         this.timers = context.getProcessingTimeService();
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.parallelism = context.getTaskInfo().getNumberOfParallelSubtasks();
         this.maxParallelism = context.getTaskInfo().getMaxNumberOfParallelSubtasks();
+        this.throttle = config.throttle(parallelism);
         for (RedisEndpoint e : config.clusterNodes()) endpoints.put(e.toString(), e);
         endpoints.putIfAbsent(config.target().toString(), config.target());
         refreshSlotMap();
@@ -223,6 +227,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                 return;
             }
         }
+        pace(event);
         int slot = event.slot();
         SlotState s = slots[slot];
         if (s == null) s = slots[slot] = new SlotState();
@@ -755,6 +760,17 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         drainDone();
         retryDelayed();
         while (queued + inFlight > 0) awaitProgress();
+    }
+
+    /** Waits as --full-rps/--incr-rps/…-mbps demand, after sending what is buffered. */
+    private void pace(RedisEvent event) throws IOException, InterruptedException {
+        if (throttle == null) return;
+        long wait = throttle.delayNanos(event, System.nanoTime());
+        if (wait <= 0) return;
+        flushNodes();
+        throttledMs.inc(wait / 1_000_000);
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        drainDone();
     }
 
     private void scheduleIdleFlush() {

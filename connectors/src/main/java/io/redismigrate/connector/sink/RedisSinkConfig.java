@@ -28,6 +28,7 @@ public final class RedisSinkConfig implements Serializable {
     private java.util.List<RedisEndpoint> sources = java.util.List.of();
     private boolean slotPartitioned = true;
     private java.util.Map<String, String> shardSlots = java.util.Map.of();
+    private Throttle.Rates rates = Throttle.Rates.NONE;
 
     private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
                             int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
@@ -111,6 +112,17 @@ public final class RedisSinkConfig implements Serializable {
         return c;
     }
 
+    /**
+     * Limits for the whole sink, per second (0 = none): commands and bytes of snapshot writes, and of stream
+     * writes. Each of the sink's parallel writers keeps to an equal share.
+     */
+    public RedisSinkConfig withRateLimits(double snapshotCommands, double snapshotBytes, double streamCommands,
+                                          double streamBytes) {
+        RedisSinkConfig c = keep(this);
+        c.rates = new Throttle.Rates(snapshotCommands, snapshotBytes, streamCommands, streamBytes);
+        return c;
+    }
+
     private RedisSinkConfig keep(RedisSinkConfig c) {
         RedisSinkConfig n = new RedisSinkConfig(c.target, c.maxInFlight, c.maxInFlightBytes, c.connectTimeoutMs,
                 c.replyTimeoutMs, c.useAbsTtl, c.flushIntervalMs);
@@ -119,6 +131,7 @@ public final class RedisSinkConfig implements Serializable {
         n.sources = sources;
         n.slotPartitioned = slotPartitioned;
         n.shardSlots = shardSlots;
+        n.rates = rates;
         return n;
     }
 
@@ -127,6 +140,11 @@ public final class RedisSinkConfig implements Serializable {
     public java.util.List<RedisEndpoint> sources() { return sources; }
     public boolean slotPartitioned() { return slotPartitioned; }
     public java.util.Map<String, String> shardSlots() { return shardSlots; }
+
+    /** A throttle for one of {@code writers} parallel writers, or null when no limit is set. */
+    Throttle throttle(int writers) {
+        return rates.none() ? null : new Throttle(rates, writers, System.nanoTime());
+    }
 
     public RedisEndpoint target() { return target; }
     public int maxInFlight() { return maxInFlight; }

@@ -32,6 +32,8 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private final Counter expiredSkipped;
     private final Counter replaySkipped;
     private final Map<String, Long> fences;
+    private final Throttle throttle;
+    private final Counter throttledMs;
     private boolean flushTimerPending;
     private boolean closed;
 
@@ -52,6 +54,8 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         this.replaySkipped = metrics.counter("replayedCommandsSkipped");
         this.fences = OffsetFence.load(config.target(), config.connectTimeoutMs());
         this.timers = context.getProcessingTimeService();
+        this.throttle = config.throttle(context.getTaskInfo().getNumberOfParallelSubtasks());
+        this.throttledMs = metrics.counter("throttledMs");
         this.connection = PipelinedConnection.open(config.target(), config, commands, bytes);
         metrics.gauge("inFlight", (Gauge<Integer>) connection::inFlight);
         metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
@@ -77,6 +81,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             return;
         } else if (event.kind() == RedisEvent.Kind.RESTORE) {
             closeBatch();
+            pace(event);
             long expireAt = event.expireAtMs();
             if (config.useAbsTtl()) {
                 connection.sendRestore(event, expireAt, true);
@@ -93,6 +98,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             }
         } else {
             closeBatch();
+            pace(event);
             connection.sendCommand(event);
         }
         numRecordsSend.inc();
@@ -110,6 +116,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             replaySkipped.inc();
             return;
         }
+        pace(event);
         if (batchOpen && !batchSplit.equals(event.splitId())) closeBatch();
         if (!batchOpen) {
             connection.sendArgs(event, MULTI_ARGS);
@@ -217,6 +224,17 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     }
 
     /** Without input for a while, Flink calls nothing: a timer sends what waits in the buffer. */
+    /** Waits as --full-rps/--incr-rps/…-mbps demand, after sending what is buffered (an open batch is closed). */
+    private void pace(RedisEvent event) throws IOException, InterruptedException {
+        if (throttle == null) return;
+        long wait = throttle.delayNanos(event, System.nanoTime());
+        if (wait <= 0) return;
+        closeBatch();
+        if (connection.hasUnflushed()) connection.flushOutput();
+        throttledMs.inc(wait / 1_000_000);
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+    }
+
     private void scheduleIdleFlush() {
         if (timers == null || config.flushIntervalMs() <= 0) return;
         flushTimerPending = true;

@@ -36,6 +36,8 @@ public final class MigrationPipeline {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MigrationPipeline.class);
     /** RDB version of Redis 7.0, the first with functions (FUNCTION FLUSH). */
     static final int FUNCTIONS_RDB_VERSION = 10;
+    /** --full-mbps/--incr-mbps count MB of 2^20 bytes (keys, values and arguments written). */
+    static final double MB = 1 << 20;
 
     private MigrationPipeline() {}
 
@@ -88,7 +90,8 @@ public final class MigrationPipeline {
                 .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION)).returns(RedisEventTypeInfo.INSTANCE)
                 .name("scope").uid("scope").setParallelism(sourceParallelism);
 
-        RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl);
+        RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl)
+                .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB);
         if (!clusterNodes.isEmpty()) {
             // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent
             int p = Math.max(1, o.parallelism());
