@@ -293,42 +293,51 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         for (String m : masters()) sideCallOne(m, event.args(), event);
     }
 
+    /**
+     * Deletes the keys of the flush's scope: slots this subtask writes and the split's shard serves (and whose fence
+     * is below the flush), keys the migration owns ({@link KeyScope}). Every master is scanned (a flush is rare;
+     * one SCAN per master beats a GETKEYSINSLOT round trip per slot), then the slots' fences move past the flush.
+     */
     private void clearMySlots(RedisEvent event) throws IOException {
         long[] f = event.stream() ? loadedFences.get(event.splitId()) : null;
-        int deleted = 0;
-        Map<String, RedisConnection> conns = new HashMap<>();
-        try {
-            for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
-                if (!mySlot(slot) || !splitServes(event.splitId(), slot) || (f != null && event.offset() <= f[slot])) continue;
-                RedisConnection c = conns.get(owners[slot]);
-                if (c == null) {
-                    c = RedisConnection.open(endpoint(owners[slot]), "target", config.connectTimeoutMs());
-                    conns.put(owners[slot], c);
-                }
-                while (true) {
-                    Object r = c.call("CLUSTER", "GETKEYSINSLOT", Integer.toString(slot), "1000");
-                    if (r instanceof RespError) throw new IOException("target " + owners[slot] + ": CLUSTER GETKEYSINSLOT failed: " + r);
-                    List<byte[]> keys = new ArrayList<>();
-                    for (Object k : (List<?>) r) {
+        boolean[] cleared = new boolean[Slots.SLOT_COUNT];
+        for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
+            cleared[slot] = mySlot(slot) && splitServes(event.splitId(), slot) && (f == null || event.offset() > f[slot]);
+        }
+        long deleted = 0;
+        for (String master : masters()) {
+            try (RedisConnection c = RedisConnection.open(endpoint(master), "target", config.connectTimeoutMs())) {
+                c.setReadTimeout(config.replyTimeoutMs());
+                String cursor = "0";
+                do {
+                    Object r = c.call("SCAN", cursor, "COUNT", "1000");
+                    if (r instanceof RespError) throw new IOException("target " + master + ": SCAN failed: " + r);
+                    List<?> page = (List<?>) r;
+                    cursor = RespReader.text(page.get(0));
+                    int sent = 0; // one DEL per key, pipelined: a multi-key DEL must stay in one slot
+                    for (Object k : (List<?>) page.get(1)) {
                         byte[] key = (byte[]) k;
-                        if (event.stream() && new String(key, StandardCharsets.UTF_8).startsWith("__redis_migrate:")) continue;
-                        keys.add(key);
+                        int slot = Slots.slot(key);
+                        if (cleared[slot] && master.equals(owners[slot]) && config.keyScope().owns(key)) {
+                            c.writer().command(DEL, key);
+                            sent++;
+                        }
                     }
-                    if (keys.isEmpty()) break;
-                    byte[][] del = new byte[keys.size() + 1][];
-                    del[0] = DEL;
-                    for (int i = 0; i < keys.size(); i++) del[i + 1] = keys.get(i);
-                    Object d = c.call(del);
-                    if (d instanceof RespError) throw new IOException("target " + owners[slot] + ": DEL failed: " + d);
-                    deleted += keys.size();
-                }
-                if (event.stream()) {
-                    Object r = c.call(new byte[][] {SET, ClusterFences.fenceKey(slot, event.splitId()), num(event.offset())});
-                    if (r instanceof RespError) throw new IOException("target " + owners[slot] + ": SET fence failed: " + r);
-                }
+                    c.writer().flush();
+                    for (int i = 0; i < sent; i++) {
+                        Object d = c.reader().read();
+                        if (d instanceof RespError) throw new IOException("target " + master + ": DEL failed: " + d);
+                    }
+                    deleted += sent;
+                } while (!"0".equals(cursor));
             }
-        } finally {
-            for (RedisConnection c : conns.values()) c.close();
+        }
+        if (event.stream()) {
+            List<byte[][]> fences = new ArrayList<>();
+            for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
+                if (cleared[slot]) fences.add(new byte[][] {SET, ClusterFences.fenceKey(slot, event.splitId()), num(event.offset())});
+            }
+            sideCalls(fences);
         }
         LOG.info("{}: deleted {} keys in the slots of sink subtask {}", event.commandName(), deleted, subtask);
     }

@@ -29,6 +29,7 @@ public final class RedisSinkConfig implements Serializable {
     private boolean slotPartitioned = true;
     private java.util.Map<String, String> shardSlots = java.util.Map.of();
     private Throttle.Rates rates = Throttle.Rates.NONE;
+    private KeyScope keyScope = KeyScope.ALL;
 
     private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
                             int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
@@ -123,6 +124,13 @@ public final class RedisSinkConfig implements Serializable {
         return c;
     }
 
+    /** The target keys the migration owns (prefix filters): a replicated FLUSHALL/FLUSHDB deletes only those. */
+    public RedisSinkConfig withKeyScope(KeyScope scope) {
+        RedisSinkConfig c = keep(this);
+        c.keyScope = scope;
+        return c;
+    }
+
     private RedisSinkConfig keep(RedisSinkConfig c) {
         RedisSinkConfig n = new RedisSinkConfig(c.target, c.maxInFlight, c.maxInFlightBytes, c.connectTimeoutMs,
                 c.replyTimeoutMs, c.useAbsTtl, c.flushIntervalMs);
@@ -132,6 +140,7 @@ public final class RedisSinkConfig implements Serializable {
         n.slotPartitioned = slotPartitioned;
         n.shardSlots = shardSlots;
         n.rates = rates;
+        n.keyScope = keyScope;
         return n;
     }
 
@@ -140,6 +149,7 @@ public final class RedisSinkConfig implements Serializable {
     public java.util.List<RedisEndpoint> sources() { return sources; }
     public boolean slotPartitioned() { return slotPartitioned; }
     public java.util.Map<String, String> shardSlots() { return shardSlots; }
+    public KeyScope keyScope() { return keyScope; }
 
     /** A throttle for one of {@code writers} parallel writers, or null when no limit is set. */
     Throttle throttle(int writers) {

@@ -1,5 +1,6 @@
 package io.redismigrate.connector.sink;
 
+import io.redismigrate.connector.event.CommandKeys;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.progress.Progress;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
@@ -19,6 +20,7 @@ import java.util.Map;
  * {@link #flush} (checkpoint, end of input) returns once every command is answered and throws the first error.
  */
 public class RedisSinkWriter implements SinkWriter<RedisEvent> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisSinkWriter.class);
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MOVE = "MOVE".getBytes(StandardCharsets.US_ASCII);
@@ -117,6 +119,11 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             return;
         }
         pace(event);
+        boolean flush = isFlush(event);
+        if (flush && !flushesWholeDb(event)) {
+            deleteOwnedKeys(event);
+            return;
+        }
         if (batchOpen && !batchSplit.equals(event.splitId())) closeBatch();
         if (!batchOpen) {
             connection.sendArgs(event, MULTI_ARGS);
@@ -138,6 +145,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             batchCommands++;
         }
         if (fenceDb != OffsetFence.DB) moveFencesBack(event, fenceDb);
+        if (flush && (CommandKeys.name(event.args()).equals("FLUSHALL") || event.db() == OffsetFence.DB)) restoreOtherFences(event);
         batchLast = event;
         batchEnd = event.offset();
         numRecordsSend.inc();
@@ -185,6 +193,63 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         batchCommands += splits.size();
     }
 
+    private static boolean isFlush(RedisEvent e) {
+        if (e.kind() != RedisEvent.Kind.COMMAND || e.key() != null || e.args() == null) return false;
+        String name = CommandKeys.name(e.args());
+        return name.equals("FLUSHALL") || name.equals("FLUSHDB");
+    }
+
+    /**
+     * A replicated FLUSHALL/FLUSHDB may empty whole target DBs only when the migration owns the target whole: no
+     * --db/--db-map restriction, no prefix filter, and a standalone source (a cluster shard's flush covers only
+     * that shard's slots).
+     */
+    private boolean flushesWholeDb(RedisEvent e) {
+        return config.keyScope().unrestricted() && !config.shardSlots().containsKey(e.splitId());
+    }
+
+    /** The flush emptied the fence DB inside the batch: the other sources' fences are written again after it. */
+    private void restoreOtherFences(RedisEvent event) throws IOException, InterruptedException {
+        connection.select(event, OffsetFence.DB);
+        for (Map.Entry<String, Long> f : fences.entrySet()) {
+            if (f.getKey().equals(event.splitId()) || f.getValue() < 0) continue;
+            connection.sendArgs(event, new byte[][] {SET, OffsetFence.key(f.getKey()),
+                    Long.toString(f.getValue()).getBytes(StandardCharsets.US_ASCII)});
+            batchCommands++;
+        }
+    }
+
+    /**
+     * A flush the migration does not own whole: deletes, in the flushed DB (for FLUSHALL every DB it writes), the keys it owns
+     * ({@link KeyScope}, and for a cluster shard only keys of the shard's slots), then moves the fence past it. In
+     * order with the stream: what was sent before is answered first. Deleting again after a crash is harmless.
+     */
+    private void deleteOwnedKeys(RedisEvent event) throws IOException, InterruptedException {
+        closeBatch();
+        connection.awaitReplies();
+        boolean all = CommandKeys.name(event.args()).equals("FLUSHALL");
+        String shard = config.shardSlots().get(event.splitId());
+        boolean[] slots = null;
+        if (shard != null) {
+            slots = new boolean[io.redismigrate.connector.event.Slots.SLOT_COUNT];
+            for (int[] r : io.redismigrate.connector.resp.ClusterTopology.parseRanges(shard)) java.util.Arrays.fill(slots, r[0], r[1] + 1, true);
+        }
+        long deleted = 0;
+        try (io.redismigrate.connector.resp.RedisConnection c = io.redismigrate.connector.resp.RedisConnection.open(
+                config.target(), "target", config.connectTimeoutMs())) {
+            c.setReadTimeout(config.replyTimeoutMs());
+            java.util.List<Integer> dbs = all ? ScopedDelete.nonEmptyDbs(c) : java.util.List.of(event.db());
+            for (int db : dbs) if (config.keyScope().ownsDb(db)) deleted += ScopedDelete.run(c, db, config.keyScope(), slots);
+        }
+        LOG.info("{} from {} at offset {}: deleted {} keys the migration owns on the target (prefix filters or a "
+                + "cluster shard's slots; other keys stay)", CommandKeys.name(event.args()), event.splitId(), event.offset(), deleted);
+        connection.select(event, OffsetFence.DB);
+        connection.sendArgs(event, new byte[][] {SET, OffsetFence.key(event.splitId()),
+                Long.toString(event.offset()).getBytes(StandardCharsets.US_ASCII)});
+        fences.put(event.splitId(), event.offset());
+        numRecordsSend.inc();
+    }
+
     /**
      * The heartbeat is not written to the target, but its offset is: the fence then reaches the source's
      * {@code master_repl_offset} on an idle source too (it is what an operator waits for before cut-over). Inside an
@@ -223,7 +288,6 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         p.commandsApplied += batchCommands;
     }
 
-    /** Without input for a while, Flink calls nothing: a timer sends what waits in the buffer. */
     /** Waits as --full-rps/--incr-rps/…-mbps demand, after sending what is buffered (an open batch is closed). */
     private void pace(RedisEvent event) throws IOException, InterruptedException {
         if (throttle == null) return;
@@ -235,6 +299,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
     }
 
+    /** Without input for a while, Flink calls nothing: a timer sends what waits in the buffer. */
     private void scheduleIdleFlush() {
         if (timers == null || config.flushIntervalMs() <= 0) return;
         flushTimerPending = true;

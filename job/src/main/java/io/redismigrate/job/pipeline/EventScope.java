@@ -69,6 +69,11 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
             out.collect(e);
             return;
         }
+        if (e.stream() && e.key() == null && e.kind() == RedisEvent.Kind.COMMAND && isFlushAll(e.args())) {
+            // whatever DB the source client had selected: the sink deletes only what the migration owns (KeyScope)
+            out.collect(e.db() == 0 ? e : e.withDb(0));
+            return;
+        }
         if (!options.dbInScope(e.db())) {
             filtered.inc();
             return;
@@ -91,6 +96,10 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         if (e.keyStart()) keys.add(1);
         bytes.add(size(e));
         out.collect(e);
+    }
+
+    private static boolean isFlushAll(byte[][] args) {
+        return args != null && args.length >= 1 && new String(args[0], java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("FLUSHALL");
     }
 
     /**

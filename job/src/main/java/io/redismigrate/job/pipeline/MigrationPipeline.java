@@ -8,6 +8,7 @@ import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.sink.KeyScope;
 import io.redismigrate.connector.sink.RedisSink;
 import io.redismigrate.connector.sink.RedisSinkConfig;
 import io.redismigrate.connector.source.RedisSource;
@@ -23,8 +24,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds the job graph: RedisSource (one split per standalone source node or per cluster shard) → {@link EventScope}
@@ -91,19 +94,18 @@ public final class MigrationPipeline {
                 .name("scope").uid("scope").setParallelism(sourceParallelism);
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl)
-                .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB);
+                .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB)
+                .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots));
         if (!clusterNodes.isEmpty()) {
             // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent
             int p = Math.max(1, o.parallelism());
             int maxP = KeyGroupRangeAssignment.computeDefaultMaxParallelism(p);
-            Map<String, String> shardSlotsBySplit = new HashMap<>();
-            for (String slots : shardSlots) shardSlotsBySplit.put(RedisSplit.shardSplitId(slots), slots);
             // As many writers as readers: each writer is chained to a reader and writes the slots of its splits
             // (a slot belongs to one source shard, so per-slot order holds) and events are never serialized.
             // More writers than readers (a standalone source, or fewer shards than --parallelism): keyBy(slot)
             // spreads the slots over the writers, at the cost of serializing every event once.
             boolean keyed = p > sourceParallelism;
-            RedisSink sink = new RedisSink(sinkConfig.withCluster(clusterNodes, nodes).withShardSlots(shardSlotsBySplit)
+            RedisSink sink = new RedisSink(sinkConfig.withCluster(clusterNodes, nodes)
                     .withSlotPartitioned(keyed));
             DataStream<RedisEvent> routed = events
                     .flatMap(new ClusterRouting(keyed ? p : 1, maxP)).returns(RedisEventTypeInfo.INSTANCE)
@@ -128,6 +130,30 @@ public final class MigrationPipeline {
         } else {
             events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").uid("redis-sink").setParallelism(o.parallelism());
         }
+    }
+
+    /** Split id → slot ranges of a cluster source's shards (empty for a standalone source). */
+    private static Map<String, String> shardSlotsBySplit(List<String> shardSlots) {
+        Map<String, String> m = new HashMap<>();
+        for (String slots : shardSlots) m.put(RedisSplit.shardSplitId(slots), slots);
+        return m;
+    }
+
+    /**
+     * What the migration owns on the target: with --db, the DBs those map to; with --db-map alone, every DB but
+     * the ones mapped away that nothing maps to; and the keys passing the prefix filters.
+     */
+    static KeyScope keyScope(MigrationOptions o) {
+        Set<Integer> dbs = null;
+        Set<Integer> excluded = new HashSet<>();
+        if (!o.dbs().isEmpty()) {
+            dbs = new HashSet<>();
+            for (int d : o.dbs()) dbs.add(o.targetDb(d));
+        } else {
+            excluded.addAll(o.dbMap().keySet());
+            excluded.removeAll(o.dbMap().values());
+        }
+        return new KeyScope(o.includePrefixes(), o.excludePrefixes(), dbs, excluded);
     }
 
     /** The source's topology when it is a cluster node, else null (standalone). */
