@@ -75,4 +75,38 @@ class FullResyncAfterBacklogLossEndToEndTest {
             Migrations.assertEqual(source, target);
         }
     }
+    @Test
+    void withPrefixFiltersTheNewSnapshotRemovesOnlyTheOwnedKeysTheSourceDeleted() throws Exception {
+        try (RedisServer source = RedisServer.start("--repl-backlog-size", "16kb"); RedisServer target = RedisServer.start()) {
+            for (int i = 0; i < 40; i++) source.sync().set("a:" + i, "v" + i);
+            source.sync().set("b:source", "not migrated");
+            target.sync().set("b:keep", "not the migration's");
+            String[] args = Migrations.runArgs(source, target, "--savepoint-dir", dir.resolve("sp").toString(),
+                    "--checkpoint-dir", dir.resolve("chk").toString(), "--include-prefix", "a:",
+                    "--include-prefix", Migrations.MARKER, "--conflict", "overwrite");
+            String savepoint;
+            try (JobProcess job = JobProcess.start(args)) {
+                job.awaitRunning(Duration.ofSeconds(60));
+                Migrations.awaitCaughtUp(source, target, Duration.ofSeconds(30), job);
+                savepoint = job.stopWithSavepoint(Duration.ofSeconds(60));
+            }
+            String value = "v".repeat(10_000); // while stopped: far beyond the backlog, and deletions
+            for (int i = 0; i < 150; i++) source.sync().set("a:filler:" + i, value);
+            for (int i = 0; i < 150; i += 2) source.sync().del("a:filler:" + i);
+            source.sync().del("a:0", "a:1");
+            String[] resume = java.util.Arrays.copyOf(args, args.length + 2);
+            resume[args.length] = "--from-savepoint";
+            resume[args.length + 1] = savepoint;
+            try (JobProcess job = JobProcess.start(resume)) {
+                job.awaitRunning(Duration.ofSeconds(60));
+                job.awaitLog("emptying the target DBs in scope", Duration.ofSeconds(30));
+                Migrations.awaitCaughtUp(source, target, Duration.ofSeconds(30), job);
+                job.stopWithSavepoint(Duration.ofSeconds(60));
+            }
+            assertEquals(0, target.sync().exists("a:0", "a:1", "a:filler:0"), "deleted on the source while stopped");
+            assertEquals(2, target.sync().exists("a:2", "a:filler:1"));
+            assertEquals("not the migration's", target.sync().get("b:keep"), "a key outside the filters must stay");
+            assertEquals(0, target.sync().exists("b:source"));
+        }
+    }
 }

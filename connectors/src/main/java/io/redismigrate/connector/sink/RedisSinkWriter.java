@@ -100,6 +100,10 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             }
         } else {
             closeBatch();
+            if (isFlush(event) && !flushesWholeDb(event)) { // emptying the scope before a new snapshot
+                deleteOwnedKeys(event);
+                return;
+            }
             pace(event);
             connection.sendCommand(event);
         }
@@ -221,7 +225,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
 
     /**
      * A flush the migration does not own whole: deletes, in the flushed DB (for FLUSHALL every DB it writes), the keys it owns
-     * ({@link KeyScope}, and for a cluster shard only keys of the shard's slots), then moves the fence past it. In
+     * ({@link KeyScope}, and for a cluster shard only keys of the shard's slots), then moves a stream flush's fence past it. In
      * order with the stream: what was sent before is answered first. Deleting again after a crash is harmless.
      */
     private void deleteOwnedKeys(RedisEvent event) throws IOException, InterruptedException {
@@ -243,11 +247,12 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         }
         LOG.info("{} from {} at offset {}: deleted {} keys the migration owns on the target (prefix filters or a "
                 + "cluster shard's slots; other keys stay)", CommandKeys.name(event.args()), event.splitId(), event.offset(), deleted);
+        numRecordsSend.inc();
+        if (!event.stream()) return;
         connection.select(event, OffsetFence.DB);
         connection.sendArgs(event, new byte[][] {SET, OffsetFence.key(event.splitId()),
                 Long.toString(event.offset()).getBytes(StandardCharsets.US_ASCII)});
         fences.put(event.splitId(), event.offset());
-        numRecordsSend.inc();
     }
 
     /**

@@ -104,8 +104,8 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
 
     /**
      * A snapshot taken again (the stream could not be continued, or a snapshot was interrupted) must not leave
-     * keys behind that the source deleted meanwhile: the DBs in scope are emptied first. With prefix filters the
-     * target's other keys must stay, so nothing is flushed (documented limit). With the whole keyspace in scope the
+     * keys behind that the source deleted meanwhile: the DBs in scope are emptied first (the sink deletes only what
+     * the migration owns: with prefix filters the target's other keys stay). With the whole keyspace in scope the
      * function libraries are emptied too (the snapshot loads them all again).
      */
     private java.util.List<RedisEvent> resyncCleanup(RedisEvent control) {
@@ -123,23 +123,20 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
             }
             return out;
         }
-        if (!options.includePrefixes().isEmpty() || !options.excludePrefixes().isEmpty()) {
-            LOG.warn("taking a new snapshot with prefix filters: keys deleted on the source since the last sync may "
-                    + "remain on the target");
-            return out;
-        }
-        if (options.dbs().isEmpty() && options.dbMap().isEmpty()) {
+        boolean prefixes = !options.includePrefixes().isEmpty() || !options.excludePrefixes().isEmpty();
+        if (options.dbs().isEmpty()) {
+            // the sink removes what the migration owns (KeyScope: DBs after --db-map, prefix filters)
             out.add(RedisEvent.command(control.splitId(), control.offset(), 0, null, new byte[][] {b("FLUSHALL")}));
             // the snapshot carries every function library; FLUSHALL leaves libraries the source deleted meanwhile
-            if (targetHasFunctions) {
+            if (targetHasFunctions && !prefixes && options.dbMap().isEmpty()) {
                 out.add(RedisEvent.command(control.splitId(), control.offset(), 0, null, new byte[][] {b("FUNCTION"), b("FLUSH")}));
             }
         } else {
-            for (int db : options.dbs().isEmpty() ? java.util.List.of(0) : options.dbs()) {
+            for (int db : options.dbs()) {
                 out.add(RedisEvent.command(control.splitId(), control.offset(), options.targetDb(db), null, new byte[][] {b("FLUSHDB")}));
             }
         }
-        LOG.info("taking a new snapshot: emptying the target DBs in scope first");
+        LOG.info("taking a new snapshot: emptying the target DBs in scope first{}", prefixes ? " (the keys passing the prefix filters)" : "");
         return out;
     }
 
