@@ -9,7 +9,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The scope and mapping step between source and sink: drops DBs out of --db scope, keys outside the prefix
@@ -20,7 +19,6 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
     private static final long serialVersionUID = 1L;
     public static final String KEYS = "keys";
     public static final String BYTES = "bytes";
-    private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventScope.class);
 
@@ -92,7 +90,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         }
         int db = options.targetDb(e.db());
         if (db != e.db()) e = e.withDb(db);
-        if (ttlExtendMs != 0 && !e.stream()) e = extendTtl(e);
+        if (ttlExtendMs != 0) e = extendTtl(e);
         if (e.keyStart()) keys.add(1);
         bytes.add(size(e));
         out.collect(e);
@@ -158,6 +156,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
             }
         }
         if (mapped != null) e = e.withCommands(mapped);
+        if (ttlExtendMs != 0) e = extendTtl(e);
         int db = options.targetDb(e.db());
         return db != e.db() ? e.withDb(db) : e;
     }
@@ -210,12 +209,21 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         if (e.kind() == RedisEvent.Kind.RESTORE) {
             return e.expireAtMs() == 0 ? e : e.withExpireAt(e.expireAtMs() + ttlExtendMs);
         }
-        byte[][] a = e.args();
-        if (a.length == 3 && Arrays.equals(a[0], PEXPIREAT)) {
-            long at = Long.parseLong(new String(a[2], StandardCharsets.US_ASCII));
-            return e.withArgs(new byte[][] {a[0], a[1], Long.toString(at + ttlExtendMs).getBytes(StandardCharsets.US_ASCII)});
+        if (e.kind() == RedisEvent.Kind.TRANSACTION) {
+            byte[][][] cmds = e.commands();
+            byte[][][] out = null;
+            for (int i = 0; i < cmds.length; i++) {
+                byte[][] c = TtlExtension.apply(cmds[i], ttlExtendMs);
+                if (c != cmds[i]) {
+                    if (out == null) out = cmds.clone();
+                    out[i] = c;
+                }
+            }
+            return out == null ? e : e.withCommands(out);
         }
-        return e;
+        if (e.args() == null) return e;
+        byte[][] a = TtlExtension.apply(e.args(), ttlExtendMs);
+        return a == e.args() ? e : e.withArgs(a);
     }
 
     private static long size(RedisEvent e) {
