@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Deletes the keys the migration owns in one DB of a standalone target (SCAN + UNLINK), leaving all others. */
-final class ScopedDelete {
+/** Deletes the keys the migration owns in one DB of a node, standalone or cluster (SCAN + UNLINK), leaving all others. */
+public final class ScopedDelete {
     private static final byte[] UNLINK = "UNLINK".getBytes(StandardCharsets.US_ASCII);
 
     private ScopedDelete() {}
@@ -30,31 +30,32 @@ final class ScopedDelete {
      * @param slots when not null, only keys whose slot is marked (a cluster source shard's slots)
      * @return keys deleted
      */
-    static long run(RedisConnection c, int db, KeyScope scope, boolean[] slots) throws IOException {
-        check(c, c.call("SELECT", Integer.toString(db)), "SELECT");
+    public static long run(RedisConnection c, int db, KeyScope scope, boolean[] slots) throws IOException {
+        if (db != 0) check(c, c.call("SELECT", Integer.toString(db)), "SELECT"); // a cluster node has DB 0 only
         long deleted = 0;
         String cursor = "0";
         do {
             List<?> page = (List<?>) check(c, c.call("SCAN", cursor, "COUNT", "1000"), "SCAN");
             cursor = RespReader.text(page.get(0));
-            List<byte[]> unlink = new ArrayList<>();
-            unlink.add(UNLINK);
+            int sent = 0; // one UNLINK per key, pipelined: on a cluster node a multi-key UNLINK must stay in one slot
             for (Object k : (List<?>) page.get(1)) {
                 byte[] key = (byte[]) k;
-                if (scope.owns(key) && (slots == null || slots[Slots.slot(key)])) unlink.add(key);
+                if (scope.owns(key) && (slots == null || slots[Slots.slot(key)])) {
+                    c.writer().command(UNLINK, key);
+                    sent++;
+                }
             }
-            if (unlink.size() > 1) {
-                check(c, c.call(unlink.toArray(new byte[0][])), "UNLINK");
-                deleted += unlink.size() - 1;
-            }
+            c.writer().flush();
+            for (int i = 0; i < sent; i++) check(c, c.reader().read(), "UNLINK");
+            deleted += sent;
         } while (!"0".equals(cursor));
         return deleted;
     }
 
     private static Object check(RedisConnection c, Object reply, String command) throws IOException {
         if (reply instanceof RespError) {
-            throw new IOException("target " + c.endpoint() + ": " + command + " failed while applying a replicated flush "
-                    + "to the keys in scope: " + ((RespError) reply).message());
+            throw new IOException("target " + c.endpoint() + ": " + command + " failed while removing the keys the "
+                    + "migration owns (a replicated flush, or before a new snapshot): " + ((RespError) reply).message());
         }
         return reply;
     }

@@ -4,8 +4,8 @@ import io.redismigrate.connector.event.Slots;
 import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
-import io.redismigrate.connector.resp.RespError;
-import io.redismigrate.connector.resp.RespReader;
+import io.redismigrate.connector.sink.KeyScope;
+import io.redismigrate.connector.sink.ScopedDelete;
 import io.redismigrate.job.MigrationOptions;
 
 import java.io.IOException;
@@ -35,35 +35,12 @@ final class SlotCleanup {
             }
         }
         long removed = 0;
+        KeyScope scope = MigrationPipeline.keyScope(options);
         for (RedisEndpoint node : nodes) {
             try (RedisConnection c = RedisConnection.open(node, "target", RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS)) {
-                if (db != 0) check(c, c.call("SELECT", Integer.toString(db)), "SELECT");
-                String cursor = "0";
-                do {
-                    Object reply = check(c, c.call("SCAN", cursor, "COUNT", "1000"), "SCAN");
-                    List<?> page = (List<?>) reply;
-                    cursor = RespReader.text(page.get(0));
-                    List<byte[]> unlink = new ArrayList<>();
-                    unlink.add("UNLINK".getBytes());
-                    for (Object k : (List<?>) page.get(1)) {
-                        byte[] key = (byte[]) k;
-                        if (owned[Slots.slot(key)] && options.keyInScope(key) && !options.isToolKey(key)) unlink.add(key);
-                    }
-                    if (unlink.size() > 1) {
-                        check(c, c.call(unlink.toArray(new byte[0][])), "UNLINK");
-                        removed += unlink.size() - 1;
-                    }
-                } while (!"0".equals(cursor));
+                removed += ScopedDelete.run(c, db, scope, owned);
             }
         }
         return removed;
-    }
-
-    private static Object check(RedisConnection c, Object reply, String what) throws IOException {
-        if (reply instanceof RespError) {
-            throw new IOException("target " + c.endpoint() + ": " + what + " failed while removing a shard's keys before "
-                    + "its new snapshot: " + ((RespError) reply).message());
-        }
-        return reply;
     }
 }
