@@ -87,6 +87,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private final Throttle throttle;
     private int queued;    // events waiting in slot queues
     private int inFlight;  // events in units not yet answered
+    private long heldBytes; // bytes of the events queued or in flight: bounded by maxInFlightBytes
     private boolean flushTimerPending;
     private boolean closed;
 
@@ -232,6 +233,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         SlotState s = slots[slot];
         if (s == null) s = slots[slot] = new SlotState();
         numRecordsSend.inc();
+        heldBytes += EventSize.bytes(event);
         if (!event.stream() && canSendLoose(slot, s)) {
             s.looseNode = owners[slot];
             s.looseInFlight++;
@@ -243,7 +245,9 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
             queued++;
             trySend(slot);
         }
-        while (queued + inFlight > config.maxInFlight()) awaitProgress();
+        while (queued + inFlight > config.maxInFlight() || (heldBytes > config.maxInFlightBytes() && queued + inFlight > 1)) {
+            awaitProgress();
+        }
         if (!flushTimerPending) scheduleIdleFlush();
     }
 
@@ -637,6 +641,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                 redirected(u, s);
             } else {
                 s.failingSince = 0;
+                for (RedisEvent e : u.events) heldBytes -= EventSize.bytes(e);
                 if (u.multi) {
                     RedisEvent last = u.events.get(u.events.size() - 1);
                     Progress.SplitProgress p = Progress.of(last.splitId());
@@ -665,6 +670,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
             int slot = e.slot();
             SlotState s = slots[slot];
             String cause = u.redirects[i];
+            if (cause == null) heldBytes -= EventSize.bytes(e);
             if (cause != null) {
                 redirects.inc();
                 if (now == 0) now = System.currentTimeMillis();
@@ -705,6 +711,8 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                 if (u.redirects[i] != null) {
                     again.add(u.events.get(i));
                     if (cause == null) cause = u.redirects[i];
+                } else {
+                    heldBytes -= EventSize.bytes(u.events.get(i)); // applied
                 }
             }
         }
@@ -780,6 +788,11 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         throttledMs.inc(wait / 1_000_000);
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         drainDone();
+    }
+
+    /** Bytes of events accepted and not yet applied (tests check the bound). */
+    long heldBytes() {
+        return heldBytes;
     }
 
     private void scheduleIdleFlush() {

@@ -51,29 +51,19 @@ final class Throttle {
     /** Takes the event's commands and bytes; returns how long to wait before writing more (0: go on). */
     long delayNanos(RedisEvent e, long nowNanos) {
         long commands;
-        long bytes;
         if (e.kind() == RedisEvent.Kind.RESTORE) {
             commands = 1;
-            bytes = e.key().length + e.payload().length;
         } else if (e.kind() == RedisEvent.Kind.TRANSACTION) {
             commands = e.commands().length;
-            bytes = 0;
-            for (byte[][] c : e.commands()) bytes += size(c);
         } else if (e.args() != null) {
             commands = 1;
-            bytes = size(e.args());
         } else {
             return 0;
         }
+        long bytes = EventSize.bytes(e);
         Bucket c = e.stream() ? streamCommands : snapshotCommands;
         Bucket b = e.stream() ? streamBytes : snapshotBytes;
         return Math.max(c.take(commands, nowNanos), b.take(bytes, nowNanos));
-    }
-
-    private static long size(byte[][] args) {
-        long n = 0;
-        for (byte[] a : args) n += a.length;
-        return n;
     }
 
     /** Tokens per second; the balance may go negative, which is the wait. */

@@ -196,6 +196,29 @@ class ClusterSinkWriterTest {
     }
 
     @Test
+    void bigValuesAreHeldUpToTheByteBoundOnly() throws Exception {
+        // 40 stream writes of 1 MiB into one slot while its node answers late: they would all wait in the slot's
+        // queue; with a 4 MiB bound write() waits for replies instead
+        RedisServer node = cluster.owner(TestCluster.slot("{big}"));
+        byte[] value = new byte[1 << 20];
+        java.util.Arrays.fill(value, (byte) 'x');
+        long bound = 4L << 20;
+        long maxHeld = 0;
+        try (ClusterSinkWriter w = new ClusterSinkWriter(config().withMaxInFlightBytes(bound), new TestWriterContext())) {
+            node.call("CLIENT", "PAUSE", "500", "WRITE");
+            for (int i = 0; i < 40; i++) {
+                byte[] key = b("{big}" + i);
+                w.write(RedisEvent.streamCommand(SPLIT, 1 + i, 0, key, new byte[][] {b("SET"), key, value}), null);
+                maxHeld = Math.max(maxHeld, w.heldBytes());
+            }
+            w.flush(false);
+            assertEquals(0, w.heldBytes(), "everything answered is released");
+        }
+        assertTrue(maxHeld <= bound + value.length + 64, "held " + maxHeld + " bytes, bound " + bound);
+        for (int i = 0; i < 40; i += 13) assertEquals(1 << 20, get("{big}" + i).length());
+    }
+
+    @Test
     void flushallOfOneSourceShardEmptiesOnlyThatShardsSlots() throws Exception {
         // a cluster source of two shards: a FLUSHALL replicated from shard A must leave shard B's keys alone
         String a = "slots-0-8191";
