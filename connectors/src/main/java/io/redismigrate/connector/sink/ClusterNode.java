@@ -252,15 +252,7 @@ final class ClusterNode implements Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
-        try {
-            connection.close();
-        } finally {
-            try {
-                reader.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ReplyReaders.closeAndJoin(connection, reader);
     }
 
     private static byte[] b(String s) {

@@ -11,7 +11,6 @@ import io.redismigrate.connector.resp.RespError;
 import io.redismigrate.connector.resp.RespReader;
 import io.redismigrate.connector.sink.ClusterFences.ByteKey;
 import io.redismigrate.connector.sink.ClusterNode.Unit;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
@@ -63,7 +62,6 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private static final int LOOSE_UNIT_EVENTS = 512;
 
     private final RedisSinkConfig config;
-    private final ProcessingTimeService timers;
     private final Thread owner = Thread.currentThread();
     private final ConcurrentLinkedQueue<Unit> done = new ConcurrentLinkedQueue<>();
     private final Map<String, ClusterNode> nodes = new HashMap<>();
@@ -88,8 +86,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private int queued;    // events waiting in slot queues
     private int inFlight;  // events in units not yet answered
     private long heldBytes; // bytes of the events queued or in flight: bounded by maxInFlightBytes
-    private boolean flushTimerPending;
-    private boolean closed;
+    private final IdleFlush idleFlush;
 
     private static final class SlotState {
         final ArrayDeque<RedisEvent> pending = new ArrayDeque<>();
@@ -113,7 +110,12 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         this.refreshed = metrics.counter("crossSlotKeysRefreshed");
         this.commandsWritten = metrics.counter("commandsWritten");
         this.throttledMs = metrics.counter("throttledMs");
-        this.timers = context.getProcessingTimeService();
+        this.idleFlush = new IdleFlush(context.getProcessingTimeService(), config.flushIntervalMs(), () -> {
+            drainDone();
+            retryDelayed();
+            flushNodes();
+            return queued + inFlight > 0; // redirected or delayed events may still wait
+        });
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.parallelism = context.getTaskInfo().getNumberOfParallelSubtasks();
         this.maxParallelism = context.getTaskInfo().getMaxNumberOfParallelSubtasks();
@@ -248,7 +250,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         while (queued + inFlight > config.maxInFlight() || (heldBytes > config.maxInFlightBytes() && queued + inFlight > 1)) {
             awaitProgress();
         }
-        if (!flushTimerPending) scheduleIdleFlush();
+        idleFlush.arm();
     }
 
     private void control(RedisEvent event) throws IOException, InterruptedException {
@@ -795,18 +797,6 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         return heldBytes;
     }
 
-    private void scheduleIdleFlush() {
-        if (timers == null || config.flushIntervalMs() <= 0) return;
-        flushTimerPending = true;
-        timers.registerTimer(timers.getCurrentProcessingTime() + config.flushIntervalMs(), time -> {
-            flushTimerPending = false;
-            if (closed) return;
-            drainDone();
-            retryDelayed();
-            flushNodes();
-            if (queued + inFlight > 0) scheduleIdleFlush();
-        });
-    }
 
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
@@ -815,7 +805,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
 
     @Override
     public void close() throws Exception {
-        closed = true;
+        idleFlush.close();
         for (ClusterNode n : nodes.values()) n.close();
         for (RedisConnection c : sources.values()) c.close();
     }

@@ -293,15 +293,7 @@ public final class PipelinedConnection implements Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
-        try {
-            connection.close();
-        } finally {
-            try {
-                reader.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ReplyReaders.closeAndJoin(connection, reader);
     }
 
     private static byte[] bytes(String s) {

@@ -3,7 +3,6 @@ package io.redismigrate.connector.sink;
 import io.redismigrate.connector.event.CommandKeys;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.progress.Progress;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
@@ -29,15 +28,13 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
 
     private final RedisSinkConfig config;
     private final PipelinedConnection connection;
-    private final ProcessingTimeService timers;
     private final Counter numRecordsSend;
     private final Counter expiredSkipped;
     private final Counter replaySkipped;
     private final Map<String, Long> fences;
     private final Throttle throttle;
     private final Counter throttledMs;
-    private boolean flushTimerPending;
-    private boolean closed;
+    private final IdleFlush idleFlush;
 
     // the open stream batch (MULTI … SET fence … EXEC)
     private boolean batchOpen;
@@ -55,10 +52,14 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         this.expiredSkipped = metrics.counter("expiredKeysSkipped");
         this.replaySkipped = metrics.counter("replayedCommandsSkipped");
         this.fences = OffsetFence.load(config.target(), config.connectTimeoutMs());
-        this.timers = context.getProcessingTimeService();
         this.throttle = config.throttle(context.getTaskInfo().getNumberOfParallelSubtasks());
         this.throttledMs = metrics.counter("throttledMs");
         this.connection = PipelinedConnection.open(config.target(), config, commands, bytes);
+        this.idleFlush = new IdleFlush(context.getProcessingTimeService(), config.flushIntervalMs(), () -> {
+            closeBatch(); // sends what waits in the buffer
+            if (connection.hasUnflushed()) connection.flushOutput();
+            return false;
+        });
         metrics.gauge("inFlight", (Gauge<Integer>) connection::inFlight);
         metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
         metrics.gauge("lagBytes", (Gauge<Long>) () -> maxOf(Progress.SplitProgress::lagBytes));
@@ -108,7 +109,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             connection.sendCommand(event);
         }
         numRecordsSend.inc();
-        if (!flushTimerPending) scheduleIdleFlush();
+        idleFlush.arm();
     }
 
     /**
@@ -154,7 +155,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         batchEnd = event.offset();
         numRecordsSend.inc();
         if (batchCommands >= config.batchCommands()) closeBatch();
-        if (!flushTimerPending) scheduleIdleFlush();
+        idleFlush.arm();
     }
 
     /**
@@ -275,7 +276,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
                 Long.toString(event.offset()).getBytes(StandardCharsets.US_ASCII)});
         fences.put(event.splitId(), event.offset());
         p.appliedOffset = Math.max(p.appliedOffset, event.offset());
-        if (!flushTimerPending) scheduleIdleFlush();
+        idleFlush.arm();
     }
 
     private void closeBatch() throws IOException, InterruptedException {
@@ -304,18 +305,6 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
     }
 
-    /** Without input for a while, Flink calls nothing: a timer sends what waits in the buffer. */
-    private void scheduleIdleFlush() {
-        if (timers == null || config.flushIntervalMs() <= 0) return;
-        flushTimerPending = true;
-        timers.registerTimer(timers.getCurrentProcessingTime() + config.flushIntervalMs(), time -> {
-            flushTimerPending = false;
-            if (closed) return;
-            closeBatch();
-            if (connection.hasUnflushed()) connection.flushOutput();
-        });
-    }
-
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         closeBatch();
@@ -324,7 +313,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
 
     @Override
     public void close() throws Exception {
-        closed = true;
+        idleFlush.close();
         connection.close();
     }
 
