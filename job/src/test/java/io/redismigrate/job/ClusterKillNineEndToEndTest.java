@@ -6,7 +6,7 @@ import io.redismigrate.connector.event.Slots;
 import io.redismigrate.connector.testutils.RedisCluster;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.TestCluster;
-import io.redismigrate.job.testutils.ChildJob;
+import io.redismigrate.job.testutils.JobProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,7 +111,7 @@ class ClusterKillNineEndToEndTest {
                         "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s",
                         "--parallelism", "2", "--checkpoint-dir", checkpoints.toUri().toString()));
                 if (from != null) args.addAll(List.of("--from-savepoint", from.toString()));
-                try (ChildJob job = ChildJob.start(args.toArray(new String[0]))) {
+                try (JobProcess job = JobProcess.start(args.toArray(new String[0]))) {
                     String jobId = job.awaitRunning(Duration.ofSeconds(60));
                     if (run == 0) load.start();
                     else awaitContinued(job);
@@ -122,7 +122,7 @@ class ClusterKillNineEndToEndTest {
                         assertTrue(job.isAlive(), job.output());
                         assertTrue(ops.get() > before + 100, "load progressing: " + ops.get());
                         job.kill9();
-                        from = ChildJob.latestCheckpoint(checkpoints, jobId);
+                        from = JobProcess.latestCheckpoint(checkpoints, jobId);
                         assertNotNull(from);
                     } else {
                         Thread.sleep(2000); // the resumed job streams under load
@@ -144,7 +144,7 @@ class ClusterKillNineEndToEndTest {
     }
 
     /** A resumed run continues every shard's stream with PSYNC (a new snapshot would hide a replay). */
-    private static void awaitContinued(ChildJob job) throws InterruptedException {
+    private static void awaitContinued(JobProcess job) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         for (String shard : new String[] {"slots-0-5460", "slots-5461-10921", "slots-10922-16383"}) {
             while (!job.log().contains(shard + ": continuing the replication stream from offset")) {
@@ -157,10 +157,10 @@ class ClusterKillNineEndToEndTest {
     }
 
     /** Waits for a retained checkpoint of this run whose number is at least 2 (the stream phase under load). */
-    private static void awaitCheckpoint(Path dir, String jobId, ChildJob job) throws InterruptedException {
+    private static void awaitCheckpoint(Path dir, String jobId, JobProcess job) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
-            Path chk = ChildJob.latestCheckpoint(dir, jobId);
+            Path chk = JobProcess.latestCheckpoint(dir, jobId);
             if (chk != null && Long.parseLong(chk.getFileName().toString().substring(4)) >= 2) return;
             if (!job.isAlive()) throw new AssertionError("the job exited\n" + job.output());
             if (System.currentTimeMillis() > deadline) throw new AssertionError("no checkpoint\n" + job.output());
@@ -169,7 +169,7 @@ class ClusterKillNineEndToEndTest {
     }
 
     /** One marker in every slot, written on the source shard that owns it; waits until all are on the target. */
-    private static void awaitMarkers(RedisCluster source, SlotRouter route, Supplier<Long> markersOnTarget, ChildJob job)
+    private static void awaitMarkers(RedisCluster source, SlotRouter route, Supplier<Long> markersOnTarget, JobProcess job)
             throws InterruptedException {
         for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
             String k = "{" + SlotTags.tag(slot) + "}marker";

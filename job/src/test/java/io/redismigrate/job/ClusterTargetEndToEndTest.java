@@ -4,7 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.redismigrate.connector.event.SlotTags;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.TestCluster;
-import io.redismigrate.job.testutils.ChildJob;
+import io.redismigrate.job.testutils.JobProcess;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -96,7 +96,7 @@ class ClusterTargetEndToEndTest {
     }
 
     /** Writes a marker into every slot (one cross-slot MSET) and waits until all are on the cluster. */
-    void awaitCaughtUp(RedisServer source, TestCluster cluster, ChildJob job) throws InterruptedException {
+    void awaitCaughtUp(RedisServer source, TestCluster cluster, JobProcess job) throws InterruptedException {
         int round = ++markerRound;
         Map<String, String> markers = new LinkedHashMap<>();
         for (int slot = 0; slot < 16384; slot++) markers.put("{" + SlotTags.tag(slot) + "}m" + round, "1");
@@ -126,7 +126,7 @@ class ClusterTargetEndToEndTest {
     void fullAndIncrementalWithCrossSlotCommandsEndEqual() throws Exception {
         try (RedisServer source = RedisServer.start(); TestCluster cluster = TestCluster.start(3)) {
             populate(source);
-            try (ChildJob job = ChildJob.start(runArgs(source, cluster))) {
+            try (JobProcess job = JobProcess.start(runArgs(source, cluster))) {
                 job.awaitRunning(Duration.ofSeconds(60));
                 for (int round = 0; round < 30; round++) crossSlotLoad(source, round);
                 awaitCaughtUp(source, cluster, job);
@@ -160,21 +160,21 @@ class ClusterTargetEndToEndTest {
                 }
             });
             String jobId;
-            try (ChildJob job = ChildJob.start(runArgs(source, cluster, "--checkpoint-dir", checkpoints.toUri().toString()))) {
+            try (JobProcess job = JobProcess.start(runArgs(source, cluster, "--checkpoint-dir", checkpoints.toUri().toString()))) {
                 jobId = job.awaitRunning(Duration.ofSeconds(60));
                 load.start();
                 long deadline = System.currentTimeMillis() + 60_000;
-                while (ChildJob.latestCheckpoint(checkpoints, jobId) == null || System.currentTimeMillis() < deadline - 55_000) {
+                while (JobProcess.latestCheckpoint(checkpoints, jobId) == null || System.currentTimeMillis() < deadline - 55_000) {
                     if (System.currentTimeMillis() > deadline) throw new AssertionError("no checkpoint\n" + job.output());
                     Thread.sleep(100);
                 }
                 Thread.sleep(1500); // writes after the checkpoint are applied, then replayed after the crash
                 job.kill9();
             }
-            Path chk = ChildJob.latestCheckpoint(checkpoints, jobId);
+            Path chk = JobProcess.latestCheckpoint(checkpoints, jobId);
             assertNotNull(chk);
             Thread.sleep(1000);
-            try (ChildJob job = ChildJob.start(runArgs(source, cluster, "--checkpoint-dir", checkpoints.toUri().toString(),
+            try (JobProcess job = JobProcess.start(runArgs(source, cluster, "--checkpoint-dir", checkpoints.toUri().toString(),
                     "--from-savepoint", chk.toString()))) {
                 job.awaitRunning(Duration.ofSeconds(60));
                 Thread.sleep(4000);
@@ -197,7 +197,7 @@ class ClusterTargetEndToEndTest {
             for (int k = 0; k < 300; k++) source.sync().rpush("{hot}list:" + k, "0");
             int slot = TestCluster.slot("{hot}");
             RedisServer to = cluster.masters().get((cluster.masters().indexOf(cluster.owner(slot)) + 1) % 3);
-            try (ChildJob job = ChildJob.start(runArgs(source, cluster))) {
+            try (JobProcess job = JobProcess.start(runArgs(source, cluster))) {
                 job.awaitRunning(Duration.ofSeconds(60));
                 awaitCaughtUp(source, cluster, job);
                 AtomicReference<Throwable> moveFailed = new AtomicReference<>();

@@ -3,7 +3,7 @@ package io.redismigrate.job;
 import io.redismigrate.connector.event.SlotTags;
 import io.redismigrate.connector.testutils.RedisCluster;
 import io.redismigrate.connector.testutils.RedisServer;
-import io.redismigrate.job.testutils.ChildJob;
+import io.redismigrate.job.testutils.JobProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,13 +69,13 @@ class ClusterTargetFailoverEndToEndTest {
             }, "load");
             RedisServer oldMaster = target.nodeForSlot(0);
             RedisServer promoted = target.replicasOf(oldMaster).get(0);
-            try (ChildJob job = ChildJob.start("run", "--source", source.uri(), "--target", target.masters().get(1).uri(),
+            try (JobProcess job = JobProcess.start("run", "--source", source.uri(), "--target", target.masters().get(1).uri(),
                     "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s", "--parallelism", "2",
                     "--checkpoint-dir", tmp.resolve("chk").toUri().toString())) {
                 String jobId = job.awaitRunning(Duration.ofSeconds(60));
                 load.start();
                 long deadline = System.currentTimeMillis() + 60_000;
-                while (ChildJob.latestCheckpoint(tmp.resolve("chk"), jobId) == null) { // in the stream phase, under load
+                while (JobProcess.latestCheckpoint(tmp.resolve("chk"), jobId) == null) { // in the stream phase, under load
                     if (System.currentTimeMillis() > deadline || !job.isAlive()) throw new AssertionError("no checkpoint\n" + job.output());
                     Thread.sleep(100);
                 }
@@ -134,7 +134,7 @@ class ClusterTargetFailoverEndToEndTest {
         throw new AssertionError(field + " not in INFO replication");
     }
 
-    private static void awaitLog(ChildJob job, String text) throws InterruptedException {
+    private static void awaitLog(JobProcess job, String text) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (!job.log().contains(text)) {
             if (!job.isAlive() || System.currentTimeMillis() > deadline) throw new AssertionError("no \"" + text + "\"\n" + job.output());
@@ -143,7 +143,7 @@ class ClusterTargetFailoverEndToEndTest {
     }
 
     /** Writes a marker into every slot (one MSET on the standalone source) and waits until all are on the cluster. */
-    private static void awaitCaughtUp(RedisServer source, RedisCluster target, ChildJob job) throws InterruptedException {
+    private static void awaitCaughtUp(RedisServer source, RedisCluster target, JobProcess job) throws InterruptedException {
         Map<String, String> markers = new LinkedHashMap<>();
         for (int slot = 0; slot < 16384; slot++) markers.put("{" + SlotTags.tag(slot) + "}marker", "1");
         source.sync().mset(markers);

@@ -4,7 +4,7 @@ import io.redismigrate.connector.testutils.RedisCluster;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.TestCluster;
 import io.redismigrate.connector.event.SlotTags;
-import io.redismigrate.job.testutils.ChildJob;
+import io.redismigrate.job.testutils.JobProcess;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,7 +31,7 @@ class ClusterToClusterEndToEndTest {
             }
             source.connectionFor("ttl:1").setex("ttl:1", 3600, "x");
             String seed = source.masters().get(0).uri();
-            try (ChildJob job = ChildJob.start("run", "--source", seed, "--target", target.uri(), "--mode", "full+incremental",
+            try (JobProcess job = JobProcess.start("run", "--source", seed, "--target", target.uri(), "--mode", "full+incremental",
                     "--web-ui-port", "0", "--checkpoint-interval", "1s", "--parallelism", "2")) {
                 job.awaitRunning(Duration.ofSeconds(90));
                 for (int i = 0; i < 3000; i++) { // non-idempotent writes in the stream phase, on every shard
@@ -59,7 +59,7 @@ class ClusterToClusterEndToEndTest {
     }
 
     /** One marker in every slot, written on the source shard that owns it; waits until all are on the target. */
-    private static void awaitMarkers(RedisCluster source, TestCluster target, ChildJob job) throws InterruptedException {
+    private static void awaitMarkers(RedisCluster source, TestCluster target, JobProcess job) throws InterruptedException {
         List<String> keys = new ArrayList<>();
         for (int slot = 0; slot < 16384; slot++) keys.add("{" + SlotTags.tag(slot) + "}marker");
         for (String k : keys) source.connectionFor(k).set(k, "1");

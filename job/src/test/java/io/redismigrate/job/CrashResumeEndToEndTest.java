@@ -8,7 +8,6 @@ import io.redismigrate.job.testutils.Migrations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -47,7 +46,7 @@ class CrashResumeEndToEndTest {
                     assertFalse(job.stderr().contains("snapshot parsed"), "the snapshot ended before the kill\n" + job.output());
                     job.kill9();
                 }
-                chk = JobProcess.latestCheckpoint(checkpoints, jobId);
+                chk = checkpoint(checkpoints, jobId);
                 source.call("CONFIG", "SET", "rdb-key-save-delay", "0");
                 // keys of the interrupted snapshot deleted meanwhile must not survive on the destination
                 source.sync().select(0);
@@ -62,7 +61,7 @@ class CrashResumeEndToEndTest {
                     awaitStreamWrites(source, target, job);
                     killInStreamPhase(job, checkpoints, jobId);
                 }
-                chk = JobProcess.latestCheckpoint(checkpoints, jobId);
+                chk = checkpoint(checkpoints, jobId);
 
                 // 3. resumed in the stream phase (+CONTINUE), killed again
                 try (JobProcess job = JobProcess.start(resume(base, chk))) {
@@ -70,7 +69,7 @@ class CrashResumeEndToEndTest {
                     job.awaitLog("continuing the replication stream", Duration.ofSeconds(30));
                     killInStreamPhase(job, checkpoints, jobId);
                 }
-                chk = JobProcess.latestCheckpoint(checkpoints, jobId);
+                chk = checkpoint(checkpoints, jobId);
 
                 // 4. resumed once more; the load stops, the job catches up
                 try (JobProcess job = JobProcess.start(resume(base, chk))) {
@@ -111,34 +110,25 @@ class CrashResumeEndToEndTest {
      * between checkpoints, with stream batches written after the latest one.
      */
     static void killInStreamPhase(JobProcess job, Path checkpoints, String jobId) throws InterruptedException {
-        Path p = null;
-        File d = checkpoints.resolve(jobId).toFile();
-        if (d.isDirectory()) {
-            try {
-                p = JobProcess.latestCheckpoint(checkpoints, jobId);
-            } catch (AssertionError none) {
-                // none yet
-            }
-        }
-        p = awaitCheckpoint(checkpoints, jobId, p, job);
+        Path p = awaitCheckpoint(checkpoints, jobId, JobProcess.latestCheckpoint(checkpoints, jobId), job);
         awaitCheckpoint(checkpoints, jobId, p, job);
         Thread.sleep(200 + (long) (Math.random() * 700));
         job.kill9();
     }
 
     /** Waits for a complete checkpoint of {@code jobId} newer than {@code after}. */
+    /** The latest checkpoint, which a resume needs. */
+    static Path checkpoint(Path checkpoints, String jobId) {
+        Path chk = JobProcess.latestCheckpoint(checkpoints, jobId);
+        if (chk == null) throw new AssertionError("no complete checkpoint under " + checkpoints.resolve(jobId));
+        return chk;
+    }
+
     static Path awaitCheckpoint(Path checkpoints, String jobId, Path after, JobProcess job) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
-            File d = checkpoints.resolve(jobId).toFile();
-            if (d.isDirectory()) {
-                try {
-                    Path latest = JobProcess.latestCheckpoint(checkpoints, jobId);
-                    if (after == null || !latest.equals(after)) return latest;
-                } catch (AssertionError none) {
-                    // not yet
-                }
-            }
+            Path latest = JobProcess.latestCheckpoint(checkpoints, jobId);
+            if (latest != null && !latest.equals(after)) return latest;
             if (!job.isAlive()) throw new AssertionError("the job exited\n" + job.output());
             Thread.sleep(20);
         }

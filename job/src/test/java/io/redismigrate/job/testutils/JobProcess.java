@@ -76,6 +76,11 @@ public final class JobProcess implements AutoCloseable {
         }
     }
 
+    /** Both streams together, for searching what the job printed or logged. */
+    public String log() {
+        return stdout() + stderr();
+    }
+
     /** Output of both streams, for assertion messages. */
     public String output() {
         return "args: " + args + "\n--- stdout ---\n" + stdout() + "--- stderr ---\n" + tail(stderr(), 8000);
@@ -118,12 +123,17 @@ public final class JobProcess implements AutoCloseable {
 
     /** SIGTERM: the job stops with a savepoint; returns the savepoint path it printed. Asserts exit 0. */
     public String stopWithSavepoint(Duration timeout) throws InterruptedException {
-        process.destroy(); // SIGTERM
-        int exit = waitFor(timeout);
-        if (exit != 0) throw new AssertionError("stop with savepoint exited " + exit + "\n" + output());
+        stop(timeout);
         Matcher m = SAVEPOINT.matcher(stdout());
         if (!m.find()) throw new AssertionError("no savepoint path printed\n" + output());
         return m.group(1);
+    }
+
+    /** SIGTERM: the job stops (with a savepoint); asserts exit 0. */
+    public void stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        int exit = waitFor(timeout);
+        if (exit != 0) throw new AssertionError("stop exited " + exit + "\n" + output());
     }
 
     /** SIGKILL, as a crash. */
@@ -144,12 +154,12 @@ public final class JobProcess implements AutoCloseable {
 
     /**
      * The newest complete retained checkpoint under {@code checkpointDir/<jobId>/}: the {@code chk-N} directory with
-     * the highest N that has a {@code _metadata} file.
+     * the highest N that has a {@code _metadata} file; null when there is none (yet).
      */
     public static Path latestCheckpoint(Path checkpointDir, String jobId) {
         File[] chks = checkpointDir.resolve(jobId).toFile().listFiles(f -> f.isDirectory() && f.getName().startsWith("chk-")
                 && new File(f, "_metadata").isFile());
-        if (chks == null || chks.length == 0) throw new AssertionError("no complete checkpoint under " + checkpointDir.resolve(jobId));
+        if (chks == null || chks.length == 0) return null;
         File best = null;
         for (File f : chks) {
             if (best == null || num(f) > num(best)) best = f;
