@@ -47,7 +47,7 @@ final class RetryPolicy {
 
     static Kind classify(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof RdbException) return Kind.FATAL;
+            if (c instanceof RdbException || c instanceof io.redismigrate.job.pipeline.ScopeException) return Kind.FATAL;
             if (c instanceof RedisWriteException) return isTransientWriteError((RedisWriteException) c) ? Kind.OTHER : Kind.FATAL;
             if (c instanceof SocketException || c instanceof EOFException || c instanceof SocketTimeoutException) {
                 return Kind.CONNECTION;

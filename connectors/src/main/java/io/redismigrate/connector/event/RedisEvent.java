@@ -54,13 +54,22 @@ public final class RedisEvent {
     private final String note;
     private final int flags;
     private final int slot;
+    private final int sourceDb;
+    private final int[] sourceDbs;
 
     private RedisEvent(Kind kind, String splitId, long offset, int db, byte[] key, long expireAtMs, byte[] payload,
                        byte[][] args, byte[][][] commands, String note, int flags) {
+        this(kind, splitId, offset, db, db, null, key, expireAtMs, payload, args, commands, note, flags);
+    }
+
+    private RedisEvent(Kind kind, String splitId, long offset, int db, int sourceDb, int[] sourceDbs, byte[] key,
+                       long expireAtMs, byte[] payload, byte[][] args, byte[][][] commands, String note, int flags) {
         this.kind = kind;
         this.splitId = Objects.requireNonNull(splitId);
         this.offset = offset;
         this.db = db;
+        this.sourceDb = sourceDb;
+        this.sourceDbs = sourceDbs;
         this.key = key;
         this.expireAtMs = expireAtMs;
         this.payload = payload;
@@ -98,16 +107,33 @@ public final class RedisEvent {
     }
 
     /**
-     * A stream event for a cluster destination: the command at {@code offset} changed {@code key} in a way that
-     * cannot be replayed per slot (cross-slot RENAME, SUNIONSTORE, a transaction spanning slots…); the sink copies
-     * the keys' values (all of one slot) from the source instead (DUMP + PTTL at a known source offset, then RESTORE or DEL).
+     * A stream event whose effect is copied from the source instead of replayed: the command (or transaction) at
+     * {@code offset} changed {@code keys} in a way the target cannot replay exactly (a command crossing the scope's
+     * edge or, on a cluster target, slots). The sink reads each key's value from the source at a known offset
+     * (DUMP + PTTL) and writes RESTORE or DEL. Args: {@code [REFRESH, sourceDb, targetDb, key, sourceDb, targetDb, key, …]}.
      */
-    public static RedisEvent refresh(String splitId, long offset, int db, java.util.List<byte[]> keys) {
-        byte[][] args = new byte[keys.size() + 1][];
+    public static RedisEvent refresh(String splitId, long offset, java.util.List<KeyRef> keys) {
+        byte[][] args = new byte[keys.size() * 3 + 1][];
         args[0] = REFRESH;
-        for (int i = 0; i < keys.size(); i++) args[i + 1] = keys.get(i);
-        return new RedisEvent(Kind.COMMAND, splitId, offset, db, keys.get(0), 0, null, args, null, null,
-                FLAG_STREAM | FLAG_REFRESH);
+        for (int i = 0; i < keys.size(); i++) {
+            KeyRef k = keys.get(i);
+            args[3 * i + 1] = Integer.toString(k.sourceDb()).getBytes(StandardCharsets.US_ASCII);
+            args[3 * i + 2] = Integer.toString(k.targetDb()).getBytes(StandardCharsets.US_ASCII);
+            args[3 * i + 3] = k.key();
+        }
+        KeyRef first = keys.get(0);
+        return new RedisEvent(Kind.COMMAND, splitId, offset, first.targetDb(), first.sourceDb(), null, first.key(), 0, null,
+                args, null, null, FLAG_STREAM | FLAG_REFRESH);
+    }
+
+    /** REFRESH only: the keys to copy from the source. */
+    public java.util.List<KeyRef> refreshKeys() {
+        java.util.List<KeyRef> out = new java.util.ArrayList<>(args.length / 3);
+        for (int i = 1; i + 2 < args.length; i += 3) {
+            out.add(new KeyRef(Integer.parseInt(new String(args[i], StandardCharsets.US_ASCII)),
+                    Integer.parseInt(new String(args[i + 1], StandardCharsets.US_ASCII)), args[i + 2]));
+        }
+        return out;
     }
 
     public static RedisEvent control(String splitId, long offset, String type, String... values) {
@@ -122,39 +148,48 @@ public final class RedisEvent {
         return new RedisEvent(Kind.CONTROL, splitId, offset, db, null, 0, null, a, null, null, 0);
     }
 
-    static RedisEvent of(Kind kind, String splitId, long offset, int db, byte[] key, long expireAtMs, byte[] payload,
-                         byte[][] args, byte[][][] commands, String note, int flags) {
-        return new RedisEvent(kind, splitId, offset, db, key, expireAtMs, payload, args, commands, note, flags);
+    static RedisEvent of(Kind kind, String splitId, long offset, int db, int sourceDb, int[] sourceDbs, byte[] key,
+                         long expireAtMs, byte[] payload, byte[][] args, byte[][][] commands, String note, int flags) {
+        return new RedisEvent(kind, splitId, offset, db, sourceDb, sourceDbs, key, expireAtMs, payload, args, commands, note, flags);
     }
 
-    /** A copy in another DB (for --db-map). */
+    /** A copy in another target DB (for --db-map); {@link #sourceDb()} stays. */
     public RedisEvent withDb(int newDb) {
-        return new RedisEvent(kind, splitId, offset, newDb, key, expireAtMs, payload, args, commands, note, flags);
+        return new RedisEvent(kind, splitId, offset, newDb, sourceDb, sourceDbs, key, expireAtMs, payload, args, commands, note, flags);
     }
 
     /** A RESTORE copy with another expiry (for --ttl-extend). */
     public RedisEvent withExpireAt(long newExpireAtMs) {
-        return new RedisEvent(kind, splitId, offset, db, key, newExpireAtMs, payload, args, commands, note, flags);
+        return new RedisEvent(kind, splitId, offset, db, sourceDb, sourceDbs, key, newExpireAtMs, payload, args, commands, note, flags);
     }
 
     /** A copy routed by another key (a CONTROL event sent to the sink subtask that owns {@code routingKey}'s slot). */
     public RedisEvent withKey(byte[] routingKey) {
-        return new RedisEvent(kind, splitId, offset, db, routingKey, expireAtMs, payload, args, commands, note, flags);
+        return new RedisEvent(kind, splitId, offset, db, sourceDb, sourceDbs, routingKey, expireAtMs, payload, args, commands, note, flags);
     }
 
     /** A stream COMMAND copy with another key and arguments (one slot's share of a split multi-key command). */
     public RedisEvent withKeyAndArgs(byte[] newKey, byte[][] newArgs) {
-        return new RedisEvent(kind, splitId, offset, db, newKey, expireAtMs, payload, newArgs, commands, note, flags);
+        return new RedisEvent(kind, splitId, offset, db, sourceDb, sourceDbs, newKey, expireAtMs, payload, newArgs, commands, note, flags);
     }
 
     /** A COMMAND copy with other arguments. */
     public RedisEvent withArgs(byte[][] newArgs) {
-        return new RedisEvent(kind, splitId, offset, db, key, expireAtMs, payload, newArgs, commands, note, flags);
+        return new RedisEvent(kind, splitId, offset, db, sourceDb, sourceDbs, key, expireAtMs, payload, newArgs, commands, note, flags);
     }
 
     /** A TRANSACTION copy with other commands. */
     public RedisEvent withCommands(byte[][][] newCommands) {
-        return new RedisEvent(kind, splitId, offset, db, key, expireAtMs, payload, args, newCommands, note, flags);
+        return new RedisEvent(kind, splitId, offset, db, sourceDb, sourceDbs, key, expireAtMs, payload, args, newCommands, note, flags);
+    }
+
+    /**
+     * A TRANSACTION as the scope step rebuilt it: {@code commands} in target DBs (SELECTs of target DBs among them),
+     * {@code sourceDbs[i]} the source DB command i ran in, {@code db} the target DB selected at its start.
+     */
+    public RedisEvent withTransaction(int newDb, byte[] newKey, byte[][][] newCommands, int[] newSourceDbs) {
+        return new RedisEvent(kind, splitId, offset, newDb, newSourceDbs.length == 0 ? sourceDb : newSourceDbs[0],
+                newSourceDbs, newKey, expireAtMs, payload, args, newCommands, note, flags);
     }
 
     public Kind kind() { return kind; }
@@ -165,7 +200,16 @@ public final class RedisEvent {
     /** Replication offset: where a stream command ends; the snapshot's offset for snapshot events. */
     public long offset() { return offset; }
 
+    /** The target DB (after --db-map; the source DB until the scope step mapped it). */
     public int db() { return db; }
+
+    /** The DB of the source this event's command ran in (for a transaction: its first command). */
+    public int sourceDb() { return sourceDb; }
+
+    /** TRANSACTION only: the source DB command {@code i} ran in. */
+    public int sourceDb(int i) { return sourceDbs == null ? sourceDb : sourceDbs[i]; }
+
+    int[] sourceDbs() { return sourceDbs; }
 
     /** The key this event writes, or null. */
     public byte[] key() { return key; }
@@ -235,7 +279,7 @@ public final class RedisEvent {
     public boolean equals(Object o) {
         if (!(o instanceof RedisEvent)) return false;
         RedisEvent e = (RedisEvent) o;
-        return kind == e.kind && offset == e.offset && db == e.db && expireAtMs == e.expireAtMs && flags == e.flags
+        return kind == e.kind && sourceDb == e.sourceDb && Arrays.equals(sourceDbs, e.sourceDbs) && offset == e.offset && db == e.db && expireAtMs == e.expireAtMs && flags == e.flags
                 && splitId.equals(e.splitId) && Arrays.equals(key, e.key) && Arrays.equals(payload, e.payload)
                 && Arrays.deepEquals(args, e.args) && Arrays.deepEquals(commands, e.commands) && Objects.equals(note, e.note);
     }

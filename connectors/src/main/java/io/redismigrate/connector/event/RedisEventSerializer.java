@@ -26,6 +26,7 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
         out.writeUTF(e.splitId());
         out.writeLong(e.offset());
         out.writeInt(e.db());
+        out.writeInt(e.sourceDb());
         writeBytes(e.key(), out);
         switch (e.kind()) {
             case RESTORE:
@@ -35,6 +36,9 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
             case TRANSACTION:
                 out.writeInt(e.commands().length);
                 for (byte[][] c : e.commands()) writeArgs(c, out);
+                int[] dbs = e.sourceDbs();
+                out.writeBoolean(dbs != null);
+                if (dbs != null) for (int d : dbs) out.writeInt(d);
                 break;
             default:
                 writeArgs(e.args(), out);
@@ -50,11 +54,13 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
         String splitId = in.readUTF();
         long offset = in.readLong();
         int db = in.readInt();
+        int sourceDb = in.readInt();
         byte[] key = readBytes(in);
         long expireAt = 0;
         byte[] payload = null;
         byte[][] args = null;
         byte[][][] commands = null;
+        int[] sourceDbs = null;
         switch (kind) {
             case RESTORE:
                 expireAt = in.readLong();
@@ -63,12 +69,16 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
             case TRANSACTION:
                 commands = new byte[in.readInt()][][];
                 for (int i = 0; i < commands.length; i++) commands[i] = readArgs(in);
+                if (in.readBoolean()) {
+                    sourceDbs = new int[commands.length];
+                    for (int i = 0; i < sourceDbs.length; i++) sourceDbs[i] = in.readInt();
+                }
                 break;
             default:
                 args = readArgs(in);
         }
         String note = in.readBoolean() ? in.readUTF() : null;
-        return RedisEvent.of(kind, splitId, offset, db, key, expireAt, payload, args, commands, note, flags);
+        return RedisEvent.of(kind, splitId, offset, db, sourceDb, sourceDbs, key, expireAt, payload, args, commands, note, flags);
     }
 
     private static void writeArgs(byte[][] args, DataOutputView out) throws IOException {
@@ -111,7 +121,7 @@ public final class RedisEventSerializer extends TypeSerializerSingleton<RedisEve
         return b;
     }
 
-    /** Serializer snapshot; the format has one version so far. */
+    /** Serializer snapshot. Events are never kept in state (only in flight), so the format may change between releases. */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<RedisEvent> {
         public Snapshot() { super(() -> INSTANCE); }
     }

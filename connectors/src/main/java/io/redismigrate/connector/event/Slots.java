@@ -40,4 +40,15 @@ public final class Slots {
         }
         return crc16(key, 0, key.length) & (SLOT_COUNT - 1);
     }
+
+    /** The single slot all of {@code keys} hash to, {@link RedisEvent#NO_SLOT} for none, or -2 when they span slots. */
+    public static int commonSlot(java.util.List<byte[]> keys) {
+        int slot = RedisEvent.NO_SLOT;
+        for (byte[] k : keys) {
+            int s = slot(k);
+            if (slot == RedisEvent.NO_SLOT) slot = s;
+            else if (s != slot) return -2;
+        }
+        return slot;
+    }
 }

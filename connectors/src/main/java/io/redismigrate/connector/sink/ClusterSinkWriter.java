@@ -1,6 +1,7 @@
 package io.redismigrate.connector.sink;
 
-import io.redismigrate.connector.event.CommandKeys;
+import io.redismigrate.connector.command.CommandTable;
+import io.redismigrate.connector.event.KeyRef;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.event.Slots;
 import io.redismigrate.connector.progress.Progress;
@@ -71,7 +72,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private final ArrayDeque<Integer> delayed = new ArrayDeque<>();
     private final Map<String, long[]> loadedFences;
     private final Map<String, Map<Integer, Map<ByteKey, Long>>> keyFences;
-    private final Map<String, RedisConnection> sources = new HashMap<>();
+    private final SourceKeys sources;
     private final Map<String, boolean[]> shardSlots = new HashMap<>();
     private final int subtask;
     private final int parallelism;
@@ -108,6 +109,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         this.replaySkipped = metrics.counter("replayedCommandsSkipped");
         this.redirects = metrics.counter("clusterRedirects");
         this.refreshed = metrics.counter("crossSlotKeysRefreshed");
+        this.sources = new SourceKeys(config);
         this.commandsWritten = metrics.counter("commandsWritten");
         this.throttledMs = metrics.counter("throttledMs");
         this.idleFlush = new IdleFlush(context.getProcessingTimeService(), config.flushIntervalMs(), () -> {
@@ -284,7 +286,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
      */
     private void keyless(RedisEvent event) throws IOException, InterruptedException {
         drainAll();
-        String name = event.kind() == RedisEvent.Kind.COMMAND ? CommandKeys.name(event.args()) : "";
+        String name = event.kind() == RedisEvent.Kind.COMMAND ? CommandTable.name(event.args()) : "";
         if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) {
             clearMySlots(event);
             return;
@@ -462,10 +464,10 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                     && cmds.size() < config.batchCommands()) {
                 RedisEvent e = take(q);
                 if (!e.refresh() && kf != null && !kf.isEmpty()) {
-                    List<byte[]> keys = distinct(keysOf(e));
+                    List<KeyRef> keys = EventKeys.of(e);
                     boolean covered = false;
-                    for (byte[] k : keys) {
-                        Long r = kf.get(new ByteKey(k));
+                    for (KeyRef k : keys) {
+                        Long r = kf.get(new ByteKey(k.key()));
                         if (r != null && e.offset() <= r) covered = true;
                     }
                     if (covered) {
@@ -474,14 +476,14 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                             events.add(e); // still part of the unit, for the fence
                             continue;
                         }
-                        for (byte[] k : keys) refreshInto(e, k, slot, cmds, fenced, fencedAt);
+                        for (KeyRef k : keys) refreshInto(e, k.sourceDb(), k.key(), slot, cmds, fenced, fencedAt);
                         events.add(e);
                         continue;
                     }
                 }
                 events.add(e);
                 if (e.refresh()) {
-                    for (int i = 1; i < e.args().length; i++) refreshInto(e, e.args()[i], slot, cmds, fenced, fencedAt);
+                    for (KeyRef k : e.refreshKeys()) refreshInto(e, k.sourceDb(), k.key(), slot, cmds, fenced, fencedAt);
                     kf = keyFencesOf(split, slot, false);
                 } else if (e.kind() == RedisEvent.Kind.TRANSACTION) {
                     for (byte[][] c : e.commands()) if (!isSelect(c)) cmds.add(c);
@@ -513,22 +515,6 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         return q.poll();
     }
 
-    private static List<byte[]> keysOf(RedisEvent e) {
-        if (e.kind() == RedisEvent.Kind.TRANSACTION) {
-            List<byte[]> keys = new ArrayList<>();
-            for (byte[][] c : e.commands()) keys.addAll(CommandKeys.keys(c));
-            return keys;
-        }
-        return CommandKeys.keys(e.args());
-    }
-
-    private static List<byte[]> distinct(List<byte[]> keys) {
-        if (keys.size() < 2) return keys;
-        java.util.LinkedHashMap<ByteKey, byte[]> m = new java.util.LinkedHashMap<>();
-        for (byte[] k : keys) m.putIfAbsent(new ByteKey(k), k);
-        return new ArrayList<>(m.values());
-    }
-
     private Map<ByteKey, Long> keyFencesOf(String split, int slot, boolean create) {
         Map<Integer, Map<ByteKey, Long>> bySlot = keyFences.get(split);
         if (bySlot == null) {
@@ -545,71 +531,17 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     }
 
     /**
-     * Copies {@code key} from the source: DUMP, PTTL and the source's replication offset R in one MULTI, so the
-     * value is exactly the source's state at R (≥ the event's offset: the source applied the command before it
-     * was replicated). Adds RESTORE … REPLACE (or DEL) to {@code cmds} and records the key fence R.
+     * Copies {@code key} from source DB {@code sourceDb} at a known offset R ({@link SourceKeys}); adds RESTORE …
+     * REPLACE (or DEL) to {@code cmds} and records the key fence R.
      */
-    private void refreshInto(RedisEvent e, byte[] key, int slot, List<byte[][]> cmds, List<byte[]> fenced,
+    private void refreshInto(RedisEvent e, int sourceDb, byte[] key, int slot, List<byte[][]> cmds, List<byte[]> fenced,
                              List<Long> fencedAt) throws IOException {
-        RedisConnection src = source(e.splitId());
-        src.writer().command(new byte[][] {b("MULTI")});
-        src.writer().command(new byte[][] {b("DUMP"), key});
-        src.writer().command(new byte[][] {b("PTTL"), key});
-        src.writer().command(new byte[][] {b("INFO"), b("replication")});
-        src.writer().command(new byte[][] {b("EXEC")});
-        src.writer().flush();
-        for (int i = 0; i < 4; i++) {
-            Object r = src.reader().read();
-            if (r instanceof RespError) throw new IOException("source " + src.endpoint() + ": reading key '"
-                    + e.printableKey() + "' for a cross-slot refresh failed: " + r + "; the source user needs DUMP, PTTL and INFO");
-        }
-        Object exec = src.reader().read();
-        if (!(exec instanceof List)) throw new IOException("source " + src.endpoint() + ": MULTI for a cross-slot refresh failed: " + exec);
-        List<?> res = (List<?>) exec;
-        byte[] payload = (byte[]) res.get(0);
-        long pttl = ((Number) res.get(1)).longValue();
-        long offset = -1;
-        for (String line : RespReader.text(res.get(2)).split("\r\n")) {
-            if (line.startsWith("master_repl_offset:")) offset = Long.parseLong(line.substring(19).trim());
-        }
-        if (offset < e.offset()) throw new IOException("source " + src.endpoint() + ": offset " + offset + " is behind the stream ("
-                + e.offset() + "); the source must be the master the stream comes from");
-        if (payload == null) {
-            cmds.add(new byte[][] {DEL, key});
-        } else {
-            long at = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
-            cmds.add(new byte[][] {RESTORE, key, num(at), payload, REPLACE, ABSTTL});
-        }
-        keyFencesOf(e.splitId(), slot, true).put(new ByteKey(key), offset);
+        SourceKeys.Copy copy = sources.read(e.splitId(), sourceDb, key, e.offset(), "a cross-slot refresh of '" + e.printableKey() + "'");
+        cmds.add(SourceKeys.writeCommand(copy, config.ttlShiftMs()));
+        keyFencesOf(e.splitId(), slot, true).put(new ByteKey(key), copy.offset());
         fenced.add(key);
-        fencedAt.add(offset);
+        fencedAt.add(copy.offset());
         refreshed.inc();
-    }
-
-    private RedisConnection source(String split) throws IOException {
-        RedisConnection c = sources.get(split);
-        if (c != null) return c;
-        for (RedisEndpoint e : config.sources()) {
-            if ((e.host() + ":" + e.port()).equals(split)) {
-                c = RedisConnection.open(e, "source", config.connectTimeoutMs());
-                c.setReadTimeout(config.replyTimeoutMs());
-                sources.put(split, c);
-                return c;
-            }
-        }
-        if (split.startsWith("slots-")) {
-            // a cluster source: the shard's current master, found by its first slot (it may have failed over)
-            int slot = Integer.parseInt(split.substring(6, split.indexOf('-', 6)));
-            ClusterTopology t = ClusterTopology.discoverAny(config.sources(), "source", config.connectTimeoutMs());
-            ClusterTopology.Shard shard = t.shardForSlot(slot);
-            if (shard != null) {
-                c = RedisConnection.open(shard.master(), "source", config.connectTimeoutMs());
-                c.setReadTimeout(config.replyTimeoutMs());
-                sources.put(split, c);
-                return c;
-            }
-        }
-        throw new IOException("source node of split " + split + " unknown to the sink; cannot refresh cross-slot keys");
     }
 
     private byte[][] snapshotCommand(RedisEvent e) {
@@ -807,12 +739,12 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     public void close() throws Exception {
         idleFlush.close();
         for (ClusterNode n : nodes.values()) n.close();
-        for (RedisConnection c : sources.values()) c.close();
+        sources.close();
     }
 
     private static boolean isFlush(RedisEvent e) {
         if (e.kind() != RedisEvent.Kind.COMMAND || e.refresh()) return false;
-        String n = CommandKeys.name(e.args());
+        String n = CommandTable.name(e.args());
         return n.equals("FLUSHALL") || n.equals("FLUSHDB");
     }
 

@@ -24,6 +24,49 @@ public final class OffsetFence {
 
     private OffsetFence() {}
 
+    /** Prefix of the per-key fences of refreshed keys (hash: {@code <target db>:<key>} → source offset read at). */
+    public static final String KEY_FENCE_PREFIX = "__redis_migrate:kfence:";
+
+    static byte[] keyFenceKey(String splitId) {
+        return (KEY_FENCE_PREFIX + splitId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A key fence's hash field: the target DB and the key. */
+    static byte[] keyFenceField(int db, byte[] key) {
+        byte[] d = (db + ":").getBytes(StandardCharsets.US_ASCII);
+        byte[] f = java.util.Arrays.copyOf(d, d.length + key.length);
+        System.arraycopy(key, 0, f, d.length, key.length);
+        return f;
+    }
+
+    /** Reads every split's key fences on a standalone destination: split → (db:key field → offset). */
+    static Map<String, Map<ClusterFences.ByteKey, Long>> loadKeyFences(RedisEndpoint target, int timeoutMs) throws IOException {
+        Map<String, Map<ClusterFences.ByteKey, Long>> out = new HashMap<>();
+        try (RedisConnection c = RedisConnection.open(target, "target", timeoutMs)) {
+            Object r = c.call("SELECT", String.valueOf(DB));
+            if (r instanceof RespError) throw new IOException("target " + target + ": SELECT 0 failed: " + r);
+            String cursor = "0";
+            do {
+                Object reply = c.call("SCAN", cursor, "MATCH", KEY_FENCE_PREFIX + "*", "COUNT", "1000");
+                if (reply instanceof RespError) throw new IOException("target " + target + ": SCAN failed: " + reply);
+                List<?> page = (List<?>) reply;
+                cursor = RespReader.text(page.get(0));
+                for (Object k : (List<?>) page.get(1)) {
+                    String key = RespReader.text(k);
+                    if (key.startsWith(KEY_FENCE_PREFIX + "{")) continue; // a cluster target's (tagged) key fence
+                    Object v = c.call("HGETALL", key);
+                    if (!(v instanceof List)) continue;
+                    Map<ClusterFences.ByteKey, Long> m = out.computeIfAbsent(key.substring(KEY_FENCE_PREFIX.length()), s -> new HashMap<>());
+                    List<?> flat = (List<?>) v;
+                    for (int i = 0; i + 1 < flat.size(); i += 2) {
+                        m.put(new ClusterFences.ByteKey((byte[]) flat.get(i)), Long.parseLong(RespReader.text(flat.get(i + 1)).trim()));
+                    }
+                }
+            } while (!"0".equals(cursor));
+        }
+        return out;
+    }
+
     public static byte[] key(String splitId) {
         return (PREFIX + splitId).getBytes(StandardCharsets.UTF_8);
     }

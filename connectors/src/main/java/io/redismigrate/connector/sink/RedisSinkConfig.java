@@ -26,6 +26,7 @@ public final class RedisSinkConfig implements Serializable {
     private boolean cluster;
     private java.util.List<RedisEndpoint> clusterNodes = java.util.List.of();
     private java.util.List<RedisEndpoint> sources = java.util.List.of();
+    private long ttlShiftMs;
     private boolean slotPartitioned = true;
     private java.util.Map<String, String> shardSlots = java.util.Map.of();
     private Throttle.Rates rates = Throttle.Rates.NONE;
@@ -124,6 +125,20 @@ public final class RedisSinkConfig implements Serializable {
         return c;
     }
 
+    /** The source nodes (one per split) that refreshes read keys from (a cluster source's shards are found again by slot). */
+    public RedisSinkConfig withSources(java.util.List<RedisEndpoint> sourceNodes) {
+        RedisSinkConfig c = keep(this);
+        c.sources = java.util.List.copyOf(sourceNodes);
+        return c;
+    }
+
+    /** Milliseconds added to every TTL a refresh copies from the source (the scope step's TTL shift, --ttl-extend). */
+    public RedisSinkConfig withTtlShiftMs(long ms) {
+        RedisSinkConfig c = keep(this);
+        c.ttlShiftMs = ms;
+        return c;
+    }
+
     /** The target keys the migration owns (prefix filters): a replicated FLUSHALL/FLUSHDB deletes only those. */
     public RedisSinkConfig withKeyScope(KeyScope scope) {
         RedisSinkConfig c = keep(this);
@@ -141,6 +156,7 @@ public final class RedisSinkConfig implements Serializable {
         n.shardSlots = shardSlots;
         n.rates = rates;
         n.keyScope = keyScope;
+        n.ttlShiftMs = ttlShiftMs;
         return n;
     }
 
@@ -150,6 +166,7 @@ public final class RedisSinkConfig implements Serializable {
     public boolean slotPartitioned() { return slotPartitioned; }
     public java.util.Map<String, String> shardSlots() { return shardSlots; }
     public KeyScope keyScope() { return keyScope; }
+    public long ttlShiftMs() { return ttlShiftMs; }
 
     /** A throttle for one of {@code writers} parallel writers, or null when no limit is set. */
     Throttle throttle(int writers) {

@@ -1,6 +1,7 @@
 package io.redismigrate.connector.sink;
 
-import io.redismigrate.connector.event.CommandKeys;
+import io.redismigrate.connector.command.CommandTable;
+import io.redismigrate.connector.event.KeyRef;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.progress.Progress;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -23,6 +24,8 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MOVE = "MOVE".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HSET = "HSET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HDEL = "HDEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] MULTI_ARGS = {"MULTI".getBytes(StandardCharsets.US_ASCII)};
     private static final byte[][] EXEC_ARGS = {"EXEC".getBytes(StandardCharsets.US_ASCII)};
 
@@ -35,6 +38,10 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private final Throttle throttle;
     private final Counter throttledMs;
     private final IdleFlush idleFlush;
+    private final SourceKeys sources;
+    /** Keys copied from the source (refresh), per split: target db:key → source offset the copy was read at. */
+    private final Map<String, Map<ClusterFences.ByteKey, Long>> keyFences;
+    private final Counter refreshed;
 
     // the open stream batch (MULTI … SET fence … EXEC)
     private boolean batchOpen;
@@ -52,6 +59,9 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         this.expiredSkipped = metrics.counter("expiredKeysSkipped");
         this.replaySkipped = metrics.counter("replayedCommandsSkipped");
         this.fences = OffsetFence.load(config.target(), config.connectTimeoutMs());
+        this.keyFences = OffsetFence.loadKeyFences(config.target(), config.connectTimeoutMs());
+        this.sources = new SourceKeys(config);
+        this.refreshed = metrics.counter("keysRefreshed");
         this.throttle = config.throttle(context.getTaskInfo().getNumberOfParallelSubtasks());
         this.throttledMs = metrics.counter("throttledMs");
         this.connection = PipelinedConnection.open(config.target(), config, commands, bytes);
@@ -137,7 +147,10 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             batchCommands = 0;
         }
         int fenceDb = OffsetFence.DB;
-        if (event.kind() == RedisEvent.Kind.TRANSACTION) {
+        java.util.List<KeyRef> copy = event.refresh() ? event.refreshKeys() : coveredByCopy(event);
+        if (copy != null) {
+            if (!copy.isEmpty()) refresh(event, copy);
+        } else if (event.kind() == RedisEvent.Kind.TRANSACTION) {
             connection.select(event, event.db());
             for (byte[][] c : event.commands()) {
                 connection.sendArgs(event, c);
@@ -150,12 +163,75 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             batchCommands++;
         }
         if (fenceDb != OffsetFence.DB) moveFencesBack(event, fenceDb);
-        if (flush && (CommandKeys.name(event.args()).equals("FLUSHALL") || event.db() == OffsetFence.DB)) restoreOtherFences(event);
+        if (flush && (CommandTable.name(event.args()).equals("FLUSHALL") || event.db() == OffsetFence.DB)) restoreOtherFences(event);
         batchLast = event;
         batchEnd = event.offset();
         numRecordsSend.inc();
         if (batchCommands >= config.batchCommands()) closeBatch();
         idleFlush.arm();
+    }
+
+    /**
+     * A stream event touching a key copied from the source at offset R ≥ its own offset is already in that copy:
+     * an event of that one key is skipped (empty list), one of several keys becomes a copy of all of them. Null
+     * when the event is to be applied.
+     */
+    private java.util.List<KeyRef> coveredByCopy(RedisEvent event) {
+        Map<ClusterFences.ByteKey, Long> kf = keyFences.get(event.splitId());
+        if (kf == null || kf.isEmpty()) return null;
+        java.util.List<KeyRef> keys = EventKeys.of(event);
+        boolean covered = false;
+        for (KeyRef k : keys) {
+            Long r = kf.get(new ClusterFences.ByteKey(OffsetFence.keyFenceField(k.targetDb(), k.key())));
+            if (r != null && event.offset() <= r) covered = true;
+        }
+        if (!covered) return null;
+        if (keys.size() == 1) {
+            replaySkipped.inc();
+            return java.util.List.of();
+        }
+        return keys;
+    }
+
+    /**
+     * Copies keys from the source into the open batch ({@link SourceKeys}: value and TTL at a known offset R, in
+     * the source DB each was written in), with a key fence R per key written in the same MULTI/EXEC.
+     */
+    private void refresh(RedisEvent event, java.util.List<KeyRef> keys) throws IOException, InterruptedException {
+        Map<ClusterFences.ByteKey, Long> kf = keyFences.computeIfAbsent(event.splitId(), s -> new java.util.HashMap<>());
+        byte[] kfKey = OffsetFence.keyFenceKey(event.splitId());
+        for (KeyRef k : keys) {
+            SourceKeys.Copy c = sources.read(event.splitId(), k.sourceDb(), k.key(), event.offset(),
+                    "a refresh of " + k.printable());
+            connection.select(event, k.targetDb());
+            connection.sendArgs(event, SourceKeys.writeCommand(c, config.ttlShiftMs()));
+            byte[] field = OffsetFence.keyFenceField(k.targetDb(), k.key());
+            connection.select(event, OffsetFence.DB);
+            connection.sendArgs(event, new byte[][] {HSET, kfKey, field, num(c.offset())});
+            kf.put(new ClusterFences.ByteKey(field), c.offset());
+            batchCommands += 2;
+            refreshed.inc();
+        }
+    }
+
+    /** Key fences at or below {@code end} can no longer match a later event: removed with the batch that passes them. */
+    private void pruneKeyFences(RedisEvent last, String split, long end) throws IOException, InterruptedException {
+        Map<ClusterFences.ByteKey, Long> kf = keyFences.get(split);
+        if (kf == null || kf.isEmpty()) return;
+        java.util.List<byte[]> gone = new java.util.ArrayList<>();
+        for (java.util.Iterator<Map.Entry<ClusterFences.ByteKey, Long>> it = kf.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<ClusterFences.ByteKey, Long> e = it.next();
+            if (e.getValue() <= end) {
+                gone.add(e.getKey().bytes);
+                it.remove();
+            }
+        }
+        if (gone.isEmpty()) return;
+        byte[][] hdel = new byte[gone.size() + 2][];
+        hdel[0] = HDEL;
+        hdel[1] = OffsetFence.keyFenceKey(split);
+        for (int i = 0; i < gone.size(); i++) hdel[i + 2] = gone.get(i);
+        connection.sendArgs(last, hdel);
     }
 
     /**
@@ -200,7 +276,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
 
     private static boolean isFlush(RedisEvent e) {
         if (e.kind() != RedisEvent.Kind.COMMAND || e.key() != null || e.args() == null) return false;
-        String name = CommandKeys.name(e.args());
+        String name = CommandTable.name(e.args());
         return name.equals("FLUSHALL") || name.equals("FLUSHDB");
     }
 
@@ -232,7 +308,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private void deleteOwnedKeys(RedisEvent event) throws IOException, InterruptedException {
         closeBatch();
         connection.awaitReplies();
-        boolean all = CommandKeys.name(event.args()).equals("FLUSHALL");
+        boolean all = CommandTable.name(event.args()).equals("FLUSHALL");
         String shard = config.shardSlots().get(event.splitId());
         boolean[] slots = null;
         if (shard != null) {
@@ -247,7 +323,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
             for (int db : dbs) if (config.keyScope().ownsDb(db)) deleted += ScopedDelete.run(c, db, config.keyScope(), slots);
         }
         LOG.info("{} from {} at offset {}: deleted {} keys the migration owns on the target (prefix filters or a "
-                + "cluster shard's slots; other keys stay)", CommandKeys.name(event.args()), event.splitId(), event.offset(), deleted);
+                + "cluster shard's slots; other keys stay)", CommandTable.name(event.args()), event.splitId(), event.offset(), deleted);
         numRecordsSend.inc();
         if (!event.stream()) return;
         connection.select(event, OffsetFence.DB);
@@ -287,6 +363,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         connection.select(last, OffsetFence.DB);
         connection.sendArgs(last, new byte[][] {SET, OffsetFence.key(batchSplit),
                 Long.toString(end).getBytes(StandardCharsets.US_ASCII)});
+        pruneKeyFences(last, batchSplit, end);
         connection.sendArgs(last, EXEC_ARGS);
         fences.put(batchSplit, end);
         Progress.SplitProgress p = Progress.of(batchSplit);
@@ -311,9 +388,14 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         connection.awaitReplies();
     }
 
+    private static byte[] num(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
     @Override
     public void close() throws Exception {
         idleFlush.close();
+        sources.close();
         connection.close();
     }
 

@@ -1,6 +1,8 @@
 package io.redismigrate.job.pipeline;
 
-import io.redismigrate.connector.event.CommandKeys;
+import io.redismigrate.connector.command.CommandSpec;
+import io.redismigrate.connector.command.CommandTable;
+import io.redismigrate.connector.event.KeyRef;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.event.SlotTags;
 import io.redismigrate.connector.event.Slots;
@@ -67,32 +69,33 @@ public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisE
             else out.collect(e);
             return;
         }
-        if (e.db() != 0) {
-            throw new IllegalStateException("source db" + e.db() + " has writes, but the cluster target has only DB 0;"
-                    + " restart with --db-map " + e.db() + ":0 to merge it into DB 0, or --db 0 to leave it out");
-        }
+        checkDb0(e);
         if (e.kind() == RedisEvent.Kind.COMMAND && e.key() == null) {
-            String name = CommandKeys.name(e.args());
+            String name = CommandTable.name(e.args());
             if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) broadcast(e, out);
             else out.collect(e);
             return;
         }
-        if (!e.stream() || e.refresh()) {
+        if (e.refresh()) {
+            refreshPerSlot(e, e.refreshKeys(), out);
+            return;
+        }
+        if (!e.stream()) {
             out.collect(e);
             return;
         }
         List<byte[]> keys;
         if (e.kind() == RedisEvent.Kind.TRANSACTION) {
             keys = new ArrayList<>();
-            for (byte[][] c : e.commands()) keys.addAll(CommandKeys.keys(c));
+            for (byte[][] c : e.commands()) keys.addAll(CommandTable.keys(c));
         } else {
-            keys = CommandKeys.keys(e.args());
+            keys = CommandTable.keys(e.args());
         }
-        if (CommandKeys.commonSlot(keys) != -2) {
+        if (Slots.commonSlot(keys) != -2) {
             out.collect(e);
             return;
         }
-        String name = e.kind() == RedisEvent.Kind.TRANSACTION ? "MULTI/EXEC" : CommandKeys.name(e.args());
+        String name = e.kind() == RedisEvent.Kind.TRANSACTION ? "MULTI/EXEC" : CommandTable.name(e.args());
         switch (name) {
             case "MSET":
             case "MSETNX":
@@ -104,7 +107,48 @@ public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisE
                 splitKeys(e, keys, out);
                 return;
             default:
-                refresh(e, name, keys, out);
+                refreshPerSlot(e, writtenKeys(e), out);
+                refreshed.inc();
+                note(e, name, "its keys are copied from the source");
+        }
+    }
+
+    /** Every event must write DB 0, the only DB of a cluster (also each command of a transaction, and each refreshed key). */
+    private static void checkDb0(RedisEvent e) {
+        int db = e.db();
+        if (db == 0 && e.kind() == RedisEvent.Kind.TRANSACTION) {
+            for (byte[][] c : e.commands()) {
+                if (c.length == 2 && CommandTable.isWord(c[0], SELECT)) db = Math.max(db, (int) CommandTable.parseLong(c[1]));
+            }
+        }
+        if (db == 0 && e.refresh()) for (KeyRef k : e.refreshKeys()) db = Math.max(db, k.targetDb());
+        if (db != 0) {
+            throw new ScopeException("writes to db" + db + " (from source db" + e.sourceDb() + ") reached the cluster target,"
+                    + " which has only DB 0; restart with --db-map " + e.sourceDb() + ":0 to merge it into DB 0, or --db 0"
+                    + " to leave it out");
+        }
+    }
+
+    /** The keys an event writes, with the source DB each was written in (the cluster target has only DB 0). */
+    private static List<KeyRef> writtenKeys(RedisEvent e) {
+        List<KeyRef> out = new ArrayList<>();
+        if (e.kind() == RedisEvent.Kind.TRANSACTION) {
+            byte[][][] cmds = e.commands();
+            for (int i = 0; i < cmds.length; i++) addWritten(cmds[i], e.sourceDb(i), out);
+        } else {
+            addWritten(e.args(), e.sourceDb(), out);
+        }
+        return out;
+    }
+
+    private static void addWritten(byte[][] c, int sourceDb, List<KeyRef> out) {
+        CommandSpec spec = CommandTable.of(c[0]);
+        int[] idx = spec.keyIndexes(c);
+        for (int i = 0; i < idx.length; i++) {
+            if (spec.writesKey(i, idx.length)) {
+                KeyRef k = new KeyRef(sourceDb, 0, c[idx[i]]);
+                if (!out.contains(k)) out.add(k);
+            }
         }
     }
 
@@ -138,15 +182,14 @@ public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisE
             out.collect(e.withKeyAndArgs(l.get(0), args));
         }
         split.inc();
-        note(e, CommandKeys.name(e.args()), "split per slot");
+        note(e, CommandTable.name(e.args()), "split per slot");
     }
 
-    private void refresh(RedisEvent e, String name, List<byte[]> keys, Collector<RedisEvent> out) {
-        for (List<byte[]> l : bySlot(distinct(keys)).values()) {
-            out.collect(RedisEvent.refresh(e.splitId(), e.offset(), e.db(), l));
-        }
-        refreshed.inc();
-        note(e, name, "its keys are copied from the source");
+    /** One refresh event per slot with the keys of that slot (a slot's fence then covers its whole share). */
+    private static void refreshPerSlot(RedisEvent e, List<KeyRef> keys, Collector<RedisEvent> out) {
+        Map<Integer, List<KeyRef>> bySlot = new LinkedHashMap<>();
+        for (KeyRef k : keys) bySlot.computeIfAbsent(Slots.slot(k.key()), s -> new ArrayList<>()).add(k);
+        for (List<KeyRef> l : bySlot.values()) out.collect(RedisEvent.refresh(e.splitId(), e.offset(), l));
     }
 
     private void note(RedisEvent e, String name, String what) {
@@ -162,11 +205,6 @@ public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisE
         return m;
     }
 
-    private static List<byte[]> distinct(List<byte[]> keys) {
-        Map<String, byte[]> m = new LinkedHashMap<>();
-        for (byte[] k : keys) m.putIfAbsent(new String(k, StandardCharsets.ISO_8859_1), k);
-        return new ArrayList<>(m.values());
-    }
-
     private static final byte[] MSET = "MSET".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
 }

@@ -1,5 +1,7 @@
 package io.redismigrate.job.pipeline;
 
+import io.redismigrate.connector.command.CommandSpec;
+import io.redismigrate.connector.command.CommandTable;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.job.MigrationOptions;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -11,9 +13,10 @@ import org.apache.flink.util.Collector;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The scope and mapping step between source and sink: drops DBs out of --db scope, keys outside the prefix
- * filters and the tool's own heartbeat keys, renumbers DBs per --db-map, adds --ttl-extend to snapshot TTLs, and
- * counts keys and bytes for the summary (accumulators {@value #KEYS} and {@value #BYTES}).
+ * The scope and mapping step between source and sink: drops snapshot keys of DBs out of --db scope, outside the
+ * prefix filters and the tool's own keys, renumbers DBs per --db-map, decides every stream command on all of its
+ * keys and DBs ({@link StreamScope}), adds --ttl-extend to TTLs, and counts keys and bytes for the summary
+ * (accumulators {@value #KEYS} and {@value #BYTES}).
  */
 public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent> {
     private static final long serialVersionUID = 1L;
@@ -25,6 +28,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
     private final MigrationOptions options;
     private final long ttlExtendMs;
     private final boolean targetHasFunctions;
+    private final StreamScope stream;
     private transient LongCounter keys;
     private transient LongCounter bytes;
     private transient Counter filtered;
@@ -35,7 +39,13 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
 
     /** @param targetHasFunctions whether the destination has functions (Redis ≥ 7.0), emptied on a new snapshot */
     public EventScope(MigrationOptions options, boolean targetHasFunctions) {
+        this(options, targetHasFunctions, false);
+    }
+
+    /** @param clusterTarget whether the destination is a Redis Cluster (only DB 0; no FLUSH inside MULTI/EXEC) */
+    public EventScope(MigrationOptions options, boolean targetHasFunctions, boolean clusterTarget) {
         this.options = options;
+        this.stream = new StreamScope(options, clusterTarget);
         this.targetHasFunctions = targetHasFunctions;
         this.ttlExtendMs = options.ttlExtend() == null ? 0 : options.ttlExtend().toMillis();
     }
@@ -58,18 +68,21 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
             out.collect(e);
             return;
         }
-        if (e.kind() == RedisEvent.Kind.TRANSACTION) {
-            e = scopeTransaction(e);
-            if (e == null) {
+        if (e.stream() && !e.refresh()) {
+            // per command, on every key and DB it names (StreamScope)
+            RedisEvent scoped = stream.apply(e);
+            if (scoped == null) {
                 filtered.inc();
                 return;
             }
-            out.collect(e);
+            if (ttlExtendMs != 0) scoped = extendTtl(scoped);
+            bytes.add(size(scoped));
+            out.collect(scoped);
             return;
         }
-        if (e.stream() && e.key() == null && e.kind() == RedisEvent.Kind.COMMAND && isFlushAll(e.args())) {
-            // whatever DB the source client had selected: the sink deletes only what the migration owns (KeyScope)
-            out.collect(e.db() == 0 ? e : e.withDb(0));
+        if (e.kind() == RedisEvent.Kind.COMMAND && e.key() == null && e.args() != null
+                && CommandTable.of(e.args()[0]).kind() == CommandSpec.Kind.SERVER) {
+            out.collect(e); // function libraries and scripts of the snapshot are server-wide: kept in every scope
             return;
         }
         if (!options.dbInScope(e.db())) {
@@ -81,23 +94,12 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
             filtered.inc();
             return;
         }
-        if (e.stream() && e.kind() == RedisEvent.Kind.COMMAND) {
-            e = mapDbArguments(e);
-            if (e == null) {
-                filtered.inc();
-                return;
-            }
-        }
         int db = options.targetDb(e.db());
         if (db != e.db()) e = e.withDb(db);
         if (ttlExtendMs != 0) e = extendTtl(e);
         if (e.keyStart()) keys.add(1);
         bytes.add(size(e));
         out.collect(e);
-    }
-
-    private static boolean isFlushAll(byte[][] args) {
-        return args != null && args.length >= 1 && new String(args[0], java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("FLUSHALL");
     }
 
     /**
@@ -136,69 +138,6 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         }
         LOG.info("taking a new snapshot: emptying the target DBs in scope first{}", prefixes ? " (the keys passing the prefix filters)" : "");
         return out;
-    }
-
-    /** Maps the DB of a transaction and of the SELECTs inside it; drops it when its DB is out of scope. */
-    private RedisEvent scopeTransaction(RedisEvent e) {
-        if (!options.dbInScope(e.db())) return null;
-        if (e.key() != null && (!options.keyInScope(e.key()) || options.isToolKey(e.key()))) return null;
-        byte[][][] cmds = e.commands();
-        byte[][][] mapped = null;
-        for (int i = 0; i < cmds.length; i++) {
-            byte[][] c = cmds[i];
-            if (c.length == 2 && new String(c[0], StandardCharsets.US_ASCII).equalsIgnoreCase("SELECT")) {
-                int db = Integer.parseInt(new String(c[1], StandardCharsets.US_ASCII));
-                int to = options.targetDb(db);
-                if (to != db) {
-                    if (mapped == null) mapped = cmds.clone();
-                    mapped[i] = new byte[][] {c[0], Integer.toString(to).getBytes(StandardCharsets.US_ASCII)};
-                }
-            }
-        }
-        if (mapped != null) e = e.withCommands(mapped);
-        if (ttlExtendMs != 0) e = extendTtl(e);
-        int db = options.targetDb(e.db());
-        return db != e.db() ? e.withDb(db) : e;
-    }
-
-    /**
-     * Stream commands that name DBs in their arguments (MOVE key db, COPY … DB db, SWAPDB a b) follow --db-map;
-     * PUBLISH is dropped with --publish off.
-     */
-    private RedisEvent mapDbArguments(RedisEvent e) {
-        byte[][] a = e.args();
-        String name = new String(a[0], StandardCharsets.US_ASCII).toUpperCase();
-        switch (name) {
-            case "PUBLISH":
-            case "SPUBLISH":
-                return options.forwardPublish() ? e : null;
-            case "MOVE":
-                return a.length == 3 ? withArg(e, 2, options.targetDb(parse(a[2]))) : e;
-            case "SWAPDB":
-                if (a.length != 3) return e;
-                return withArg(withArg(e, 1, options.targetDb(parse(a[1]))), 2, options.targetDb(parse(a[2])));
-            case "COPY":
-                for (int i = 3; i + 1 < a.length; i++) {
-                    if (new String(a[i], StandardCharsets.US_ASCII).equalsIgnoreCase("DB")) {
-                        return withArg(e, i + 1, options.targetDb(parse(a[i + 1])));
-                    }
-                }
-                return e;
-            default:
-                return e;
-        }
-    }
-
-    private static int parse(byte[] b) {
-        return Integer.parseInt(new String(b, StandardCharsets.US_ASCII));
-    }
-
-    private static RedisEvent withArg(RedisEvent e, int i, int value) {
-        byte[][] a = e.args().clone();
-        byte[] v = Integer.toString(value).getBytes(StandardCharsets.US_ASCII);
-        if (java.util.Arrays.equals(a[i], v)) return e;
-        a[i] = v;
-        return e.withArgs(a);
     }
 
     private static byte[] b(String s) {

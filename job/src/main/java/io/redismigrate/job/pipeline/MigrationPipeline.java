@@ -90,12 +90,13 @@ public final class MigrationPipeline {
         DataStream<RedisEvent> events = env
                 .fromSource(new RedisSource(sourceConfig), WatermarkStrategy.noWatermarks(), "redis-source")
                 .uid("redis-source").setParallelism(sourceParallelism)
-                .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION)).returns(RedisEventTypeInfo.INSTANCE)
+                .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION, !clusterNodes.isEmpty())).returns(RedisEventTypeInfo.INSTANCE)
                 .name("scope").uid("scope").setParallelism(sourceParallelism);
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl)
                 .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB)
-                .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots));
+                .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots))
+                .withSources(nodes).withTtlShiftMs(o.ttlExtend() == null ? 0 : o.ttlExtend().toMillis());
         if (!clusterNodes.isEmpty()) {
             // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent
             int p = Math.max(1, o.parallelism());

@@ -1,5 +1,7 @@
 package io.redismigrate.connector.source.reader;
 
+import io.redismigrate.connector.command.CommandSpec;
+import io.redismigrate.connector.command.CommandTable;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.progress.Progress;
 import io.redismigrate.connector.rdb.RdbHandler;
@@ -200,21 +202,21 @@ final class ReplicationSession implements Runnable {
                     byte[][] c = reader.next();
                     if (Commands.is(c[0], Commands.EXEC)) break;
                     if (Commands.is(c[0], Commands.SELECT)) db = Commands.parseInt(c[1]);
-                    else if (key == null) key = Commands.firstKey(c);
+                    else if (key == null) key = CommandTable.firstKey(c);
                     block.add(c);
                 }
                 if (!block.isEmpty()) {
                     queue.add(RedisEvent.transaction(splitId, reader.offset(), txDb, key, block.toArray(new byte[0][][])));
                 }
             } else {
-                byte[] key = Commands.firstKey(args);
+                byte[] key = CommandTable.firstKey(args);
                 if (heartbeatPrefix != null && args.length >= 3 && Heartbeat.isHeartbeat(key, heartbeatPrefix)) {
                     if (Commands.is(name, Commands.SET)) {
                         queue.add(RedisEvent.control(splitId, reader.offset(), db, RedisEvent.HEARTBEAT,
                                 new String(args[2], StandardCharsets.US_ASCII)));
                     }
                 } else {
-                    if (!Commands.known(name)) {
+                    if (CommandTable.of(name).kind() == CommandSpec.Kind.UNKNOWN) {
                         metrics.unknownCommands.inc();
                         if (unknownLogged++ < 10) {
                             LOG.warn("{}: passing through a command this version does not know: {}", splitId,
