@@ -124,7 +124,7 @@ class ScopedStreamEndToEndTest {
             int n = 0;
             for (String k : markers.keySet()) {
                 RedisServer node = nodeFor.apply(k);
-                node.sync().select(t);
+                ScopeCheck.select(node, t);
                 if (node.sync().exists(k) == 1) n++;
             }
             if (n == markers.size()) return;
