@@ -43,7 +43,8 @@ class ClusterKeylessEndToEndTest {
     @Test
     void keylessCommandsAreExactlyOnceAcrossKillNine() throws Exception {
         Path checkpoints = tmp.resolve("chk");
-        try (RedisServer source = RedisServer.start(); TestCluster cluster = TestCluster.start(3)) {
+        // a 64 MB backlog: the resume must continue the stream (+CONTINUE), a new snapshot would hide the replay
+        try (RedisServer source = RedisServer.start("--repl-backlog-size", "64mb"); TestCluster cluster = TestCluster.start(3)) {
             ClusterTargetEndToEndTest.populate(source);
             source.call("FUNCTION", "LOAD", OTHER); // in the snapshot
             RedisServer slot0Owner = cluster.owner(0);
