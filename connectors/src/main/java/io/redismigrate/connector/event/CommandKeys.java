@@ -16,7 +16,7 @@ public final class CommandKeys {
             "DEL", "UNLINK", "TOUCH", "EXISTS", "PFMERGE", "PFCOUNT", "SDIFFSTORE", "SINTERSTORE", "SUNIONSTORE",
             "RENAME", "RENAMENX", "RPOPLPUSH", "BRPOPLPUSH", "WATCH");
     private static final java.util.Set<String> KEYLESS = java.util.Set.of(
-            "FLUSHALL", "FLUSHDB", "SWAPDB", "FUNCTION", "SCRIPT", "PUBLISH", "SPUBLISH", "MULTI", "EXEC", "PING",
+            "FLUSHALL", "FLUSHDB", "SWAPDB", "FUNCTION", "SCRIPT", "PUBLISH", "MULTI", "EXEC", "PING",
             "SELECT", "REPLCONF");
 
     /** Upper-case name of a command (only the name is converted, never arguments). */
