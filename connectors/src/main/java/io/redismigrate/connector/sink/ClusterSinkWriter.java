@@ -47,6 +47,10 @@ import java.util.concurrent.locks.LockSupport;
  * the source, the key is written with RESTORE (or DEL when gone) and a per-key fence R, in the same MULTI as the
  * slot's fence; later events touching that key with offsets ≤ R are already in the copied value and are skipped
  * (or, if they touch other keys too, turned into refreshes of all their keys).
+ *
+ * <p><b>Keyless stream commands</b> (FUNCTION, SCRIPT, PUBLISH, MULTI/EXEC blocks of those) are fenced with slot 0
+ * ({@link RedisEvent#routingSlot()}, as keyBy routes them) in slot 0's unit; FUNCTION/SCRIPT are first side-called
+ * in an idempotent form on every other master ({@link #keylessStream}). SPUBLISH is routed by its channel's slot.
  */
 public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterSinkWriter.class);
