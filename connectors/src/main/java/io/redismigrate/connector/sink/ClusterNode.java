@@ -218,7 +218,7 @@ final class ClusterNode implements Closeable {
                     }
                 }
             }
-            e = in.skip(); // EXEC
+            e = readExec(u);
             if (e != null) {
                 if (isRedirect(e)) u.redirects[0] = e.message();
                 else if (firstRedirect != null) u.redirects[0] = firstRedirect;
@@ -233,6 +233,29 @@ final class ClusterNode implements Closeable {
                 if (e != null) record(u, e, i);
             }
         }
+    }
+
+    /**
+     * Reads EXEC's reply: an error (EXECABORT, a redirect) is returned; of an applied unit's results, the first
+     * error that does not mean "already done" ({@link KeylessCommands#alreadyDone}: a FUNCTION DELETE of a library
+     * another split deleted already) is returned.
+     */
+    private RespError readExec(Unit u) throws IOException {
+        int type = in.readByte();
+        if (type == '-') return new RespError(in.readLine());
+        if (type != '*') { // never for EXEC in RESP2 without WATCH; read the line and treat it as applied
+            in.readLine();
+            return null;
+        }
+        long n = in.readLong();
+        RespError first = null;
+        for (long i = 0; i < n; i++) {
+            RespError e = in.skip();
+            if (e != null && first == null && (i >= u.commands.length || !KeylessCommands.alreadyDone(u.commands[(int) i], e))) {
+                first = e;
+            }
+        }
+        return first;
     }
 
     private static void record(Unit u, RespError e, int index) {

@@ -48,6 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  * the source, the key is written with RESTORE (or DEL when gone) and a per-key fence R, in the same MULTI as the
  * slot's fence; later events touching that key with offsets ≤ R are already in the copied value and are skipped
  * (or, if they touch other keys too, turned into refreshes of all their keys).
+ *
+ * <p><b>Keyless stream commands</b> (FUNCTION, SCRIPT, PUBLISH, MULTI/EXEC blocks of those) are fenced with slot 0
+ * ({@link RedisEvent#routingSlot()}, as keyBy routes them) in slot 0's unit; FUNCTION/SCRIPT are first side-called
+ * in an idempotent form on every other master ({@link #keylessStream}). SPUBLISH is routed by its channel's slot.
  */
 public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterSinkWriter.class);
@@ -221,19 +225,26 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
             control(event);
             return;
         }
-        if (event.key() == null || isFlush(event)) {
+        if (isFlush(event) || (event.key() == null && !event.stream())) {
             keyless(event);
             return;
         }
+        if (event.key() == null && event.kind() == RedisEvent.Kind.COMMAND && KeylessCommands.isSpublish(event.args())) {
+            event = byChannel(event);
+        }
+        int slot = event.routingSlot(); // keyless stream events: slot 0, as keyBy(routingSlot) routes them
         if (event.stream()) {
             long[] f = loadedFences.get(event.splitId());
-            if (f != null && event.offset() <= f[event.slot()]) {
+            if (f != null && event.offset() <= f[slot]) {
                 replaySkipped.inc();
                 return;
             }
+            if (event.key() == null || (event.kind() == RedisEvent.Kind.TRANSACTION
+                    && KeylessCommands.anyEveryMaster(event.commands()))) {
+                event = keylessStream(event, slot);
+            }
         }
         pace(event);
-        int slot = event.slot();
         SlotState s = slots[slot];
         if (s == null) s = slots[slot] = new SlotState();
         numRecordsSend.inc();
@@ -279,10 +290,12 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     }
 
     /**
-     * Keyless commands. FLUSHALL/FLUSHDB reach every sink subtask that writes slots of their split (broadcast
-     * before a keyBy): each deletes the keys of the slots it writes and the split's shard serves, so a flush stays
-     * ordered with the later writes of every slot and a cluster source's shard empties only its own slots. Others (FUNCTION,
-     * SCRIPT, PUBLISH) go to every master from whichever subtask gets them.
+     * FLUSHALL/FLUSHDB, and keyless snapshot events (the RDB's functions as FUNCTION LOAD REPLACE, FUNCTION FLUSH
+     * before a new snapshot). A flush reaches every sink subtask that writes slots of its split (broadcast before
+     * a keyBy): each deletes the keys of the slots it writes and the split's shard serves, so a flush stays ordered
+     * with the later writes of every slot and a cluster source's shard empties only its own slots. Snapshot
+     * functions go to every master (idempotent forms: a repeated snapshot loads them again). Keyless stream
+     * commands take the fenced path ({@link #keylessStream}).
      */
     private void keyless(RedisEvent event) throws IOException, InterruptedException {
         drainAll();
@@ -291,14 +304,85 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
             clearMySlots(event);
             return;
         }
-        if (name.equals("PUBLISH") || name.equals("SPUBLISH")) {
-            sideCallOne(owners[0], event.args(), event);
-            return;
+        byte[][][] cmds = event.kind() == RedisEvent.Kind.TRANSACTION ? event.commands() : new byte[][][] {event.args()};
+        sideCallEverywhere(event, cmds, null);
+    }
+
+    /**
+     * A keyless stream event (FUNCTION, SCRIPT, PUBLISH, a MULTI/EXEC of those), or a transaction that holds FUNCTION
+     * or SCRIPT commands, about to join {@code slot}'s fenced unit (slot 0 for keyless events): the unit on the slot's
+     * owner is {@code MULTI … cmd … SET fence EXEC}, so the slot's fence decides whether the command was applied,
+     * and a replay at or below the fence was dropped before this. FUNCTION/SCRIPT must reach every master: first the
+     * idempotent forms ({@link KeylessCommands}) are side-called on every other master and their replies awaited,
+     * after everything sent before is applied. So when the unit is lost (crash) the other masters are at most this
+     * one command ahead, and the replay (side calls again, then the unit) gives the same state everywhere. PUBLISH
+     * goes in the unit only: the cluster forwards it to every node. Returns the event with the idempotent forms,
+     * which also go in the unit (they do what the original does on a master in step with the source, and a second
+     * split of a cluster source replicating the same FUNCTION LOAD does not fail).
+     */
+    private RedisEvent keylessStream(RedisEvent event, int slot) throws IOException, InterruptedException {
+        boolean tx = event.kind() == RedisEvent.Kind.TRANSACTION;
+        byte[][][] cmds = tx ? event.commands() : new byte[][][] {event.args()};
+        byte[][][] rewritten = cmds;
+        boolean sideCalls = false;
+        for (int i = 0; i < cmds.length; i++) {
+            byte[][] r = KeylessCommands.idempotent(cmds[i]);
+            if (r != cmds[i]) {
+                if (rewritten == cmds) rewritten = cmds.clone();
+                rewritten[i] = r;
+            }
+            if (event.key() == null ? KeylessCommands.sideCalled(cmds[i]) : KeylessCommands.everyMaster(cmds[i])) sideCalls = true;
         }
-        if (event.kind() == RedisEvent.Kind.TRANSACTION) {
-            throw new IOException("target: a keyless MULTI/EXEC cannot be routed on a cluster destination (" + event + ")");
+        if (sideCalls) {
+            drainAll(); // every earlier unit applied: the other masters get ahead of the fence by this command only
+            if (owners[slot] == null) refreshSlotMap();
+            sideCallEverywhere(event, rewritten, owners[slot]);
         }
-        for (String m : masters()) sideCallOne(m, event.args(), event);
+        if (rewritten == cmds) return event;
+        return tx ? event.withCommands(rewritten) : event.withArgs(rewritten[0]);
+    }
+
+    /**
+     * Sends the commands of {@code cmds} that must reach every master (pipelined, one connection per master) to every
+     * master except {@code except}, and waits for the replies; "already done" errors are success.
+     */
+    private void sideCallEverywhere(RedisEvent event, byte[][][] cmds, String except) throws IOException {
+        boolean keyless = event.key() == null;
+        for (String m : masters()) {
+            if (m.equals(except)) continue;
+            try (RedisConnection c = RedisConnection.open(endpoint(m), "target", config.connectTimeoutMs())) {
+                c.setReadTimeout(config.replyTimeoutMs());
+                int sent = 0;
+                for (byte[][] cmd : cmds) {
+                    if (keyless ? KeylessCommands.sideCalled(cmd) : KeylessCommands.everyMaster(cmd)) {
+                        c.writer().command(KeylessCommands.idempotent(cmd));
+                        sent++;
+                    }
+                }
+                c.writer().flush();
+                for (byte[][] cmd : cmds) {
+                    if (!(keyless ? KeylessCommands.sideCalled(cmd) : KeylessCommands.everyMaster(cmd))) continue;
+                    Object r = c.reader().read();
+                    if (r instanceof RespError && !KeylessCommands.alreadyDone(cmd, (RespError) r)) {
+                        throw WriteErrors.rejected(endpoint(m), event, -1, (RespError) r);
+                    }
+                }
+                if (sent > 0) commandsWritten.inc(sent);
+            }
+        }
+    }
+
+    /**
+     * An SPUBLISH not routed by its channel (ClusterRouting gives it the channel as key): this subtask can write it
+     * only when it owns the channel's slot; keyBy sent it to slot 0's subtask otherwise, where its fence would
+     * race with the channel slot's own writer.
+     */
+    private RedisEvent byChannel(RedisEvent event) throws IOException {
+        byte[] channel = event.args().length > 1 ? event.args()[1] : null;
+        if (channel == null || !mySlot(Slots.slot(channel))) {
+            throw new IOException("target: SPUBLISH must be routed by its channel's slot (" + event + ")");
+        }
+        return event.withKey(channel);
     }
 
     /**
@@ -369,13 +453,6 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
             }
         } finally {
             for (RedisConnection c : conns.values()) c.close();
-        }
-    }
-
-    private void sideCallOne(String address, byte[][] args, RedisEvent event) throws IOException {
-        try (RedisConnection c = RedisConnection.open(endpoint(address), "target", config.connectTimeoutMs())) {
-            Object r = c.call(args);
-            if (r instanceof RespError) throw WriteErrors.rejected(endpoint(address), event, -1, (RespError) r);
         }
     }
 

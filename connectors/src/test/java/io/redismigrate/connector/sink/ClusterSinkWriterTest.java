@@ -241,6 +241,189 @@ class ClusterSinkWriterTest {
         for (String key : keysOfB) assertEquals("1", get(key), key + " (shard B) must stay");
     }
 
+    // ------------------------------------------------------------------ keyless stream commands
+
+    static final String LIB_V1 = "#!lua name=kl\nredis.register_function('kl_f', function() return 1 end)";
+    static final String LIB_V2 = "#!lua name=kl\nredis.register_function('kl_f', function() return 2 end)";
+
+    static RedisEvent keyless(long offset, String... args) {
+        byte[][] a = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) a[i] = b(args[i]);
+        return RedisEvent.streamCommand(SPLIT, offset, 0, null, a);
+    }
+
+    static List<Object> libraries(RedisServer m) {
+        List<Object> libs = new ArrayList<>(m.call("FUNCTION", "LIST", "WITHCODE"));
+        libs.sort(java.util.Comparator.comparing(Object::toString));
+        return libs;
+    }
+
+    static void assertLibrariesEverywhere(List<Object> want) {
+        for (RedisServer m : cluster.masters()) assertEquals(want, libraries(m), "libraries of master " + m.port());
+    }
+
+    /** A subscriber on {@code node}; SSUBSCRIBE when {@code shard}. Returns the messages it receives. */
+    static List<String> subscribe(RedisServer node, String channel, boolean shard, List<AutoCloseable> close) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
+                io.lettuce.core.RedisURI.create("127.0.0.1", node.port()));
+        io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> c = client.connectPubSub();
+        List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        c.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                got.add(message);
+            }
+
+            @Override
+            public void smessage(String ch, String message) {
+                got.add(message);
+            }
+        });
+        if (shard) c.sync().ssubscribe(channel);
+        else c.sync().subscribe(channel);
+        close.add(c);
+        close.add(client::shutdown);
+        return got;
+    }
+
+    static void closeAll(List<AutoCloseable> close) throws Exception {
+        for (AutoCloseable c : close) c.close();
+    }
+
+    static void awaitSize(List<String> got, int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (got.size() < n && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        settle();
+    }
+
+    /** Time for a message published (wrongly) just now to arrive: a duplicate would show up meanwhile. */
+    static void settle() throws InterruptedException {
+        Thread.sleep(300);
+    }
+
+    @BeforeEach
+    void flushFunctions() {
+        for (RedisServer m : cluster.masters()) m.call("FUNCTION", "FLUSH");
+    }
+
+    @Test
+    void replayedKeylessEventAtOrBelowSlot0FenceIsSkipped() throws Exception {
+        List<AutoCloseable> close = new ArrayList<>();
+        try {
+            List<String> got = subscribe(nextMaster(cluster.owner(0)), "news", false, close);
+            List<RedisEvent> events = List.of(keyless(100, "FUNCTION", "LOAD", LIB_V1), keyless(101, "PUBLISH", "news", "m1"),
+                    incr(102, "counter:a"));
+            try (ClusterSinkWriter w = new ClusterSinkWriter(config(), new TestWriterContext())) {
+                for (RedisEvent e : events) w.write(e, null);
+                w.flush(false);
+            }
+            // keyless events are fenced with slot 0, on slot 0's owner
+            assertEquals("101", cluster.owner(0).sync().get(new String(ClusterFences.fenceKey(0, SPLIT), StandardCharsets.UTF_8)));
+            awaitSize(got, 1);
+            assertEquals(List.of("m1"), got);
+            List<Object> libs = libraries(cluster.owner(0));
+            assertEquals(1, libs.size());
+            assertLibrariesEverywhere(libs);
+
+            TestWriterContext ctx = new TestWriterContext();
+            try (ClusterSinkWriter w = new ClusterSinkWriter(config(), ctx)) {
+                for (RedisEvent e : events) w.write(e, null);
+                w.flush(false);
+            }
+            assertEquals(3, ctx.counter("replayedCommandsSkipped"));
+            settle();
+            assertEquals(List.of("m1"), got, "a replayed PUBLISH is not delivered again");
+            assertEquals("1", get("counter:a"));
+            assertLibrariesEverywhere(libs);
+        } finally {
+            closeAll(close);
+        }
+    }
+
+    @Test
+    void functionLoadReplayedFromAnOlderOffsetDoesNotFailAndEndsEqualEverywhere() throws Exception {
+        List<RedisEvent> events = List.of(incr(98, "{06S}n"), incr(99, "counter:b"),
+                keyless(100, "FUNCTION", "LOAD", LIB_V1), keyless(101, "FUNCTION", "DELETE", "kl"),
+                keyless(102, "FUNCTION", "LOAD", LIB_V2), incr(103, "{06S}n"));
+        try (ClusterSinkWriter w = new ClusterSinkWriter(config(), new TestWriterContext())) {
+            for (RedisEvent e : events) w.write(e, null);
+            w.flush(false);
+        }
+        List<Object> v2 = libraries(cluster.owner(0));
+        assertTrue(v2.toString().contains("return 2"), v2.toString());
+        assertLibrariesEverywhere(v2);
+
+        // a new writer replays from an older offset: everything is at or below the fences
+        TestWriterContext ctx = new TestWriterContext();
+        try (ClusterSinkWriter w = new ClusterSinkWriter(config(), ctx)) {
+            for (RedisEvent e : events) w.write(e, null);
+            w.flush(false);
+        }
+        assertEquals(events.size(), ctx.counter("replayedCommandsSkipped"));
+        assertLibrariesEverywhere(v2);
+        assertEquals("2", get("{06S}n"));
+
+        // a crash lost slot 0's units of 101 and 102 (the other masters got their side calls): slot 0's owner is
+        // back at offset 100 (library v1, fence 100); the replay applies them once there and the others converge
+        RedisServer home = cluster.owner(0);
+        home.call("FUNCTION", "LOAD", "REPLACE", LIB_V1);
+        home.sync().set(new String(ClusterFences.fenceKey(0, SPLIT), StandardCharsets.UTF_8), "100");
+        home.sync().set("{06S}n", "1");
+        ctx = new TestWriterContext();
+        try (ClusterSinkWriter w = new ClusterSinkWriter(config(), ctx)) {
+            for (RedisEvent e : events) w.write(e, null);
+            w.flush(false);
+        }
+        assertEquals(3, ctx.counter("replayedCommandsSkipped")); // 98 and 100 (slot 0), 99 (counter:b)
+        assertLibrariesEverywhere(v2);
+        assertEquals("2", get("{06S}n"));
+        assertEquals("1", get("counter:b"));
+    }
+
+    @Test
+    void spublishGoesToTheChannelsSlotOwnerOnceAndKeylessTransactionsWork() throws Exception {
+        String channel = "shard-news";
+        int slot = TestCluster.slot(channel);
+        assertTrue(cluster.owner(slot) != cluster.owner(0), "the channel must not live with slot 0");
+        List<AutoCloseable> close = new ArrayList<>();
+        try {
+            List<String> shardGot = subscribe(cluster.owner(slot), channel, true, close);
+            List<String> got = subscribe(nextMaster(cluster.owner(0)), "news", false, close);
+            List<RedisEvent> events = new ArrayList<>();
+            // as ClusterRouting emits it (keyed by the channel), and as the reader does (no key)
+            events.add(RedisEvent.streamCommand(SPLIT, 200, 0, b(channel), new byte[][] {b("SPUBLISH"), b(channel), b("s1")}));
+            events.add(keyless(201, "SPUBLISH", channel, "s2"));
+            // a keyless MULTI/EXEC: only PUBLISH and FUNCTION inside
+            events.add(RedisEvent.transaction(SPLIT, 202, 0, null, new byte[][][] {
+                {b("PUBLISH"), b("news"), b("t1")}, {b("FUNCTION"), b("LOAD"), b(LIB_V1)}}));
+            try (ClusterSinkWriter w = new ClusterSinkWriter(config(), new TestWriterContext())) {
+                for (RedisEvent e : events) w.write(e, null);
+                w.flush(false);
+            }
+            awaitSize(shardGot, 2);
+            awaitSize(got, 1);
+            assertEquals(List.of("s1", "s2"), shardGot);
+            assertEquals(List.of("t1"), got);
+            assertEquals("201", cluster.owner(slot).sync().get(new String(ClusterFences.fenceKey(slot, SPLIT), StandardCharsets.UTF_8)));
+            List<Object> v1 = libraries(cluster.owner(0));
+            assertEquals(1, v1.size());
+            assertLibrariesEverywhere(v1);
+
+            TestWriterContext ctx = new TestWriterContext();
+            try (ClusterSinkWriter w = new ClusterSinkWriter(config(), ctx)) {
+                for (RedisEvent e : events) w.write(e, null);
+                w.flush(false);
+            }
+            assertEquals(3, ctx.counter("replayedCommandsSkipped"));
+            settle();
+            assertEquals(List.of("s1", "s2"), shardGot, "a replayed SPUBLISH is not delivered again");
+            assertEquals(List.of("t1"), got);
+            assertLibrariesEverywhere(v1);
+        } finally {
+            closeAll(close);
+        }
+    }
+
     private static long countTagged(RedisServer node, String tag) {
         return node.sync().keys(tag + "*").size();
     }

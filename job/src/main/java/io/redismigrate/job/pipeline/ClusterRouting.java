@@ -27,7 +27,10 @@ import java.util.Map;
  *       {@link RedisEvent#refresh refresh} event per slot naming the keys they touch there; the sink copies those
  *       keys from the source at a known offset (exact, see ClusterSinkWriter);</li>
  *   <li>FLUSHALL/FLUSHDB and SNAPSHOT_START: one copy per sink subtask (routed by a key of one of its slots), so
- *       each subtask handles the slots it writes, in order with their other writes.</li>
+ *       each subtask handles the slots it writes, in order with their other writes;</li>
+ *   <li>SPUBLISH (alone or in a MULTI/EXEC): keyed by its channel, so it goes with that slot (the sink fences it in
+ *       the slot's unit); other keyless commands (FUNCTION, SCRIPT, PUBLISH) keep no key and go with slot 0
+ *       ({@link RedisEvent#routingSlot()}), where the sink fences them in slot 0's unit.</li>
  * </ul>
  * Counted in the metrics {@code crossSlotCommandsSplit} and {@code crossSlotCommandsRefreshed}.
  */
@@ -72,8 +75,14 @@ public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisE
         checkDb0(e);
         if (e.kind() == RedisEvent.Kind.COMMAND && e.key() == null) {
             String name = CommandTable.name(e.args());
-            if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) broadcast(e, out);
-            else out.collect(e);
+            if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) {
+                broadcast(e, out);
+                return;
+            }
+            // SPUBLISH: routed by its channel's slot (CommandTable names the channel), fenced there by the sink;
+            // other keyless commands (FUNCTION, SCRIPT, PUBLISH) keep key null: slot 0, fenced in slot 0's unit
+            List<byte[]> keys = e.stream() ? CommandTable.keys(e.args()) : List.of();
+            out.collect(keys.isEmpty() ? e : e.withKey(keys.get(0)));
             return;
         }
         if (e.refresh()) {
@@ -92,7 +101,8 @@ public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisE
             keys = CommandTable.keys(e.args());
         }
         if (Slots.commonSlot(keys) != -2) {
-            out.collect(e);
+            // a MULTI/EXEC with only SPUBLISH of one slot (and keyless commands): routed by the channel's slot
+            out.collect(e.key() == null && !keys.isEmpty() ? e.withKey(keys.get(0)) : e);
             return;
         }
         String name = e.kind() == RedisEvent.Kind.TRANSACTION ? "MULTI/EXEC" : CommandTable.name(e.args());
