@@ -268,10 +268,13 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         splits.add(event.splitId());
         connection.select(event, db);
         for (String split : splits) {
-            connection.sendArgs(event, new byte[][] {MOVE, OffsetFence.key(split), Integer.toString(OffsetFence.DB)
-                    .getBytes(StandardCharsets.US_ASCII)});
+            connection.sendArgs(event, new byte[][] {MOVE, OffsetFence.key(split), num(OffsetFence.DB)});
+            batchCommands++;
         }
-        batchCommands += splits.size();
+        for (String split : keyFences.keySet()) {
+            connection.sendArgs(event, new byte[][] {MOVE, OffsetFence.keyFenceKey(split), num(OffsetFence.DB)});
+            batchCommands++;
+        }
     }
 
     private static boolean isFlush(RedisEvent e) {

@@ -119,10 +119,11 @@ public final class Migrations {
         }
     }
 
-    /** Removes the fence keys (DB 0) from a destination whose job has stopped. */
+    /** Removes the fence keys and the key fences of refreshed keys (DB 0) from a destination whose job has stopped. */
     public static void dropFences(RedisServer target) {
         target.sync().select(0);
         for (String k : target.sync().keys(FENCE_PREFIX + "*")) target.sync().del(k);
+        for (String k : target.sync().keys("__redis_migrate:kfence:*")) target.sync().del(k);
     }
 
     /**
