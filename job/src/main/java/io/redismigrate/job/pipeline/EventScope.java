@@ -37,7 +37,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
     public EventScope(MigrationOptions options, boolean targetHasFunctions) {
         this.options = options;
         this.targetHasFunctions = targetHasFunctions;
-        this.ttlExtendMs = options.ttlExtend() == null ? 0 : options.ttlExtend().toMillis();
+        this.ttlExtendMs = TtlExtension.shiftMs(options); // --ttl-extend + --ttl-margin (with a stream phase)
     }
 
     @Override

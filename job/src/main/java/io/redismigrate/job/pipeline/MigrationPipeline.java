@@ -81,7 +81,9 @@ public final class MigrationPipeline {
         ReplicationConfig replication = ReplicationConfig.defaults();
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
-                .withTargetRdbVersion(targetRdbVersion);
+                .withTargetRdbVersion(targetRdbVersion)
+                // hash-field TTLs inside a RESTORE payload cannot be shifted: decode such hashes (HSET + HPEXPIREAT)
+                .withDecodeFieldTtls(TtlExtension.shiftMs(o) != 0);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
                 RedisSourceConfig.DEFAULT_QUEUE_BYTES, o.mode().includesStream() ? o.heartbeatKeyPrefix() : null, cleanFirst,
                 shardSlots, seeds, o.sourcePreferReplica());
