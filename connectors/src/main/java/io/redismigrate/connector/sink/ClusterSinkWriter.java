@@ -577,7 +577,8 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         if (payload == null) {
             cmds.add(new byte[][] {DEL, key});
         } else {
-            long at = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
+            // the job's TTL shift, as for every other TTL (hash-field TTLs inside the payload cannot be moved)
+            long at = pttl > 0 ? System.currentTimeMillis() + pttl + config.ttlShiftMs() : 0;
             cmds.add(new byte[][] {RESTORE, key, num(at), payload, REPLACE, ABSTTL});
         }
         keyFencesOf(e.splitId(), slot, true).put(new ByteKey(key), offset);

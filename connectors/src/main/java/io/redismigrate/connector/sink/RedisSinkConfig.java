@@ -30,6 +30,7 @@ public final class RedisSinkConfig implements Serializable {
     private java.util.Map<String, String> shardSlots = java.util.Map.of();
     private Throttle.Rates rates = Throttle.Rates.NONE;
     private KeyScope keyScope = KeyScope.ALL;
+    private long ttlShiftMs;
 
     private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
                             int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
@@ -131,6 +132,16 @@ public final class RedisSinkConfig implements Serializable {
         return c;
     }
 
+    /**
+     * The job's TTL shift (--ttl-extend + --ttl-margin), added to the TTL of keys a cluster destination copies from
+     * the source itself (cross-slot refreshes: DUMP + PTTL); every other TTL arrives shifted already.
+     */
+    public RedisSinkConfig withTtlShiftMs(long ms) {
+        RedisSinkConfig c = keep(this);
+        c.ttlShiftMs = ms;
+        return c;
+    }
+
     private RedisSinkConfig keep(RedisSinkConfig c) {
         RedisSinkConfig n = new RedisSinkConfig(c.target, c.maxInFlight, c.maxInFlightBytes, c.connectTimeoutMs,
                 c.replyTimeoutMs, c.useAbsTtl, c.flushIntervalMs);
@@ -141,6 +152,7 @@ public final class RedisSinkConfig implements Serializable {
         n.shardSlots = shardSlots;
         n.rates = rates;
         n.keyScope = keyScope;
+        n.ttlShiftMs = ttlShiftMs;
         return n;
     }
 
@@ -150,6 +162,7 @@ public final class RedisSinkConfig implements Serializable {
     public boolean slotPartitioned() { return slotPartitioned; }
     public java.util.Map<String, String> shardSlots() { return shardSlots; }
     public KeyScope keyScope() { return keyScope; }
+    public long ttlShiftMs() { return ttlShiftMs; }
 
     /** A throttle for one of {@code writers} parallel writers, or null when no limit is set. */
     Throttle throttle(int writers) {

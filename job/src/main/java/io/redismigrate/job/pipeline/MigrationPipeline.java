@@ -97,7 +97,8 @@ public final class MigrationPipeline {
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl)
                 .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB)
-                .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots));
+                .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots))
+                .withTtlShiftMs(TtlExtension.shiftMs(o));
         if (!clusterNodes.isEmpty()) {
             // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent
             int p = Math.max(1, o.parallelism());
