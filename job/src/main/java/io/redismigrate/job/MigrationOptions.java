@@ -35,6 +35,7 @@ public final class MigrationOptions implements Serializable {
     public static final Duration DEFAULT_RETRY_OTHER = Duration.ofMinutes(10);
     public static final long DEFAULT_BIG_KEY_THRESHOLD = 64L << 20;
     public static final String DEFAULT_HEARTBEAT_KEY_PREFIX = "__redis_migrate:heartbeat";
+    public static final Duration DEFAULT_TTL_MARGIN = Duration.ofMinutes(5);
 
     /** What to migrate: the snapshot, the replication stream after it, or both. */
     public enum Mode {
@@ -71,7 +72,7 @@ public final class MigrationOptions implements Serializable {
 
     static {
         for (String v : new String[] {"source", "target", "mode", "checkpoint-dir", "checkpoint-interval", "savepoint-dir",
-                "from-savepoint", "parallelism", "web-ui-port", "ttl-extend", "conflict", "full-rps", "full-mbps",
+                "from-savepoint", "parallelism", "web-ui-port", "ttl-extend", "ttl-margin", "conflict", "full-rps", "full-mbps",
                 "incr-rps", "incr-mbps", "retry-connect", "retry-other", "config", "big-key-threshold", "spool-dir",
                 "heartbeat-key-prefix", "publish", "source-prefer"}) {
             OPTIONS.put(v, Kind.VALUE);
@@ -97,6 +98,7 @@ public final class MigrationOptions implements Serializable {
     private final List<String> includePrefixes;
     private final List<String> excludePrefixes;
     private final Duration ttlExtend;
+    private final Duration ttlMargin;
     private final Conflict conflict;
     private final long fullRps;
     private final double fullMbps;
@@ -137,6 +139,7 @@ public final class MigrationOptions implements Serializable {
         this.includePrefixes = prefixes(v, "include-prefix");
         this.excludePrefixes = prefixes(v, "exclude-prefix");
         this.ttlExtend = duration(v, "ttl-extend", Duration.ZERO, Duration.ZERO);
+        this.ttlMargin = duration(v, "ttl-margin", DEFAULT_TTL_MARGIN, Duration.ZERO);
         this.conflict = choice(v, "conflict", Conflict.values(), Conflict.PRECHECK);
         this.fullRps = number(v, "full-rps", 0, 0, Long.MAX_VALUE);
         this.fullMbps = decimal(v, "full-mbps");
@@ -578,6 +581,16 @@ public final class MigrationOptions implements Serializable {
     /** Added to every TTL written to the target; zero by default. */
     public Duration ttlExtend() { return ttlExtend; }
 
+    /** --ttl-margin as given (default 5m); see {@link #ttlMarginApplied()} for what is applied. */
+    public Duration ttlMargin() { return ttlMargin; }
+
+    /**
+     * The margin added on top of --ttl-extend to every TTL written, so that the source's own DEL/HDEL of an expired
+     * key (carried by the stream) removes it on the target, not the target's expiry racing a refresh that is still
+     * in flight: --ttl-margin when a stream phase follows, zero with --mode full (no DEL will follow).
+     */
+    public Duration ttlMarginApplied() { return mode.includesStream() ? ttlMargin : Duration.ZERO; }
+
     public Conflict conflict() { return conflict; }
 
     /** Commands per second during the snapshot; 0 means no limit. */
@@ -620,7 +633,7 @@ public final class MigrationOptions implements Serializable {
                 + ", savepointDir=" + savepointDir + ", fromSavepoint=" + fromSavepoint + ", parallelism=" + parallelism
                 + ", webUiPort=" + webUiPort + ", dbs=" + (dbs.isEmpty() ? "all" : dbs) + ", dbMap=" + dbMap
                 + ", includePrefixes=" + includePrefixes + ", excludePrefixes=" + excludePrefixes
-                + ", ttlExtend=" + Durations.format(ttlExtend) + ", conflict=" + conflict.cliName()
+                + ", ttlExtend=" + Durations.format(ttlExtend) + ", ttlMargin=" + Durations.format(ttlMargin) + ", conflict=" + conflict.cliName()
                 + ", fullRps=" + fullRps + ", fullMbps=" + fullMbps + ", incrRps=" + incrRps + ", incrMbps=" + incrMbps
                 + ", retryConnect=" + Durations.format(retryConnect) + ", retryOther=" + Durations.format(retryOther)
                 + ", bigKeyThreshold=" + Sizes.format(bigKeyThreshold) + ", spoolDir=" + spoolDir
@@ -653,6 +666,8 @@ public final class MigrationOptions implements Serializable {
                 "  --include-prefix P           only keys starting with P (repeatable)",
                 "  --exclude-prefix P           skip keys starting with P (repeatable)",
                 "  --ttl-extend DUR             add DUR to every TTL written (default 0s)",
+                "  --ttl-margin DUR             with a stream phase, also add DUR to every TTL written, so the source's",
+                "                               DEL removes expired keys, not the target's clock (default 5m; 0s = exact)",
                 "  --conflict MODE              precheck (default: refuse when target DBs in scope hold keys) | overwrite",
                 "  --full-rps N                 commands/s during the snapshot (default 0 = no limit)",
                 "  --full-mbps N                MB/s during the snapshot (default 0 = no limit)",

@@ -108,7 +108,7 @@ class ClusterKillNineEndToEndTest {
         try {
             for (int run = 0; run < 3; run++) {
                 List<String> args = new ArrayList<>(List.of("run", "--source", seed, "--target", targetUri,
-                        "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s",
+                        "--mode", "full+incremental", "--ttl-margin", "0s", "--web-ui-port", "0", "--checkpoint-interval", "1s",
                         "--parallelism", "2", "--checkpoint-dir", checkpoints.toUri().toString()));
                 if (from != null) args.addAll(List.of("--from-savepoint", from.toString()));
                 try (JobProcess job = JobProcess.start(args.toArray(new String[0]))) {

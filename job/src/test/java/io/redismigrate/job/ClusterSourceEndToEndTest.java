@@ -115,7 +115,7 @@ class ClusterSourceEndToEndTest {
             RedisServer promoted = source.replicasOf(oldMaster).get(0);
             try (ClusterLoad load = new ClusterLoad(source.masters().get(0));
                  JobProcess job = JobProcess.start("run", "--source", source.masters().get(2).uri(), "--target", target.uri(),
-                         "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s",
+                         "--mode", "full+incremental", "--ttl-margin", "0s", "--web-ui-port", "0", "--checkpoint-interval", "1s",
                          "--parallelism", "3", "--checkpoint-dir", dir.resolve("chk").toString(),
                          "--savepoint-dir", dir.resolve("sp").toString(), "--spool-dir", dir.resolve("spool").toString())) {
                 String jobId = job.awaitRunning(Duration.ofSeconds(60));

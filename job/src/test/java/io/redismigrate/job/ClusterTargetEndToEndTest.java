@@ -34,7 +34,7 @@ class ClusterTargetEndToEndTest {
 
     static String[] runArgs(RedisServer source, TestCluster target, String... extra) {
         List<String> a = new ArrayList<>(List.of("run", "--source", source.uri(), "--target", target.uri(),
-                "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s", "--parallelism", "2"));
+                "--mode", "full+incremental", "--ttl-margin", "0s", "--web-ui-port", "0", "--checkpoint-interval", "1s", "--parallelism", "2"));
         a.addAll(List.of(extra));
         return a.toArray(new String[0]);
     }

@@ -70,7 +70,7 @@ class ClusterTargetFailoverEndToEndTest {
             RedisServer oldMaster = target.nodeForSlot(0);
             RedisServer promoted = target.replicasOf(oldMaster).get(0);
             try (JobProcess job = JobProcess.start("run", "--source", source.uri(), "--target", target.masters().get(1).uri(),
-                    "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s", "--parallelism", "2",
+                    "--mode", "full+incremental", "--ttl-margin", "0s", "--web-ui-port", "0", "--checkpoint-interval", "1s", "--parallelism", "2",
                     "--checkpoint-dir", tmp.resolve("chk").toUri().toString())) {
                 String jobId = job.awaitRunning(Duration.ofSeconds(60));
                 load.start();

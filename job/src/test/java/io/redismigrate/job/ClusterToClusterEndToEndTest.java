@@ -31,7 +31,7 @@ class ClusterToClusterEndToEndTest {
             }
             source.connectionFor("ttl:1").setex("ttl:1", 3600, "x");
             String seed = source.masters().get(0).uri();
-            try (JobProcess job = JobProcess.start("run", "--source", seed, "--target", target.uri(), "--mode", "full+incremental",
+            try (JobProcess job = JobProcess.start("run", "--source", seed, "--target", target.uri(), "--mode", "full+incremental", "--ttl-margin", "0s",
                     "--web-ui-port", "0", "--checkpoint-interval", "1s", "--parallelism", "2")) {
                 job.awaitRunning(Duration.ofSeconds(90));
                 for (int i = 0; i < 3000; i++) { // non-idempotent writes in the stream phase, on every shard

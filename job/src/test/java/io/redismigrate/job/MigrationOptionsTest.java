@@ -219,6 +219,7 @@ class MigrationOptionsTest {
                 "  - \"b # not a comment\"",
                 "exclude-prefix: [\"x,y\", z]",
                 "ttl-extend: 10s",
+                "ttl-margin: 90s",
                 "big-key-threshold: 1gb",
                 ""));
         MigrationOptions o = parse("run", "--config", file.toString(), "--parallelism", "8", "--include-prefix", "c:");
@@ -232,6 +233,8 @@ class MigrationOptionsTest {
         assertEquals(List.of("c:"), o.includePrefixes(), "flag replaces the file's list");
         assertEquals(List.of("x,y", "z"), o.excludePrefixes());
         assertEquals(Duration.ofSeconds(10), o.ttlExtend());
+        assertEquals(Duration.ofSeconds(90), o.ttlMargin());
+        assertEquals(Duration.ZERO, o.ttlMarginApplied(), "mode full: no margin");
         assertEquals(1L << 30, o.bigKeyThreshold());
 
         MigrationOptions noFlags = parse("verify", "--config", file.toString());
@@ -314,5 +317,19 @@ class MigrationOptionsTest {
         }
         assertEquals("64mb", Sizes.format(64L << 20));
         assertEquals("1000b", Sizes.format(1000));
+    }
+
+    @Test
+    void ttlMargin() throws Exception {
+        MigrationOptions d = parse("run", "--source", SRC, "--target", TGT);
+        assertEquals(Duration.ofMinutes(5), d.ttlMargin(), "default 5m");
+        assertEquals(Duration.ofMinutes(5), d.ttlMarginApplied(), "applied with a stream phase");
+        assertEquals(Duration.ofMinutes(5), parse("run", "--source", SRC, "--target", TGT, "--mode", "incremental").ttlMarginApplied());
+        assertEquals(Duration.ZERO, parse("run", "--source", SRC, "--target", TGT, "--mode", "full").ttlMarginApplied());
+        assertEquals(Duration.ZERO, parse("run", "--source", SRC, "--target", TGT, "--ttl-margin", "0s").ttlMarginApplied());
+        assertEquals(Duration.ofMillis(1500), parse("verify", "--source", SRC, "--target", TGT, "--ttl-margin=1500ms").ttlMargin());
+        assertTrue(error("run", "--source", SRC, "--target", TGT, "--ttl-margin", "soon").startsWith("--ttl-margin: 'soon' is not a duration"));
+        assertTrue(MigrationOptions.usage().contains("--ttl-margin DUR"));
+        assertTrue(d.toString().contains("ttlMargin=5m"), d.toString());
     }
 }

@@ -78,7 +78,7 @@ class ReplicatedFlushEndToEndTest {
         try (RedisCluster source = RedisCluster.start(3, 0); RedisServer target = RedisServer.start()) {
             for (int i = 0; i < 300; i++) source.connectionFor("k:" + i).set("k:" + i, "v");
             try (JobProcess job = JobProcess.start("run", "--source", source.masters().get(0).uri(), "--target", target.uri(),
-                    "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s")) {
+                    "--mode", "full+incremental", "--ttl-margin", "0s", "--web-ui-port", "0", "--checkpoint-interval", "1s")) {
                 job.awaitRunning(Duration.ofSeconds(90));
                 await(() -> target.sync().dbsize() >= 300, job);
                 RedisServer flushed = source.masters().get(1);

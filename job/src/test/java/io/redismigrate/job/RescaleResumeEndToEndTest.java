@@ -30,7 +30,7 @@ class RescaleResumeEndToEndTest {
             List<String> counters = new ArrayList<>();
             for (int i = 0; i < 60; i++) counters.add("c:" + i);
             for (String c : counters) source.sync().incr(c);
-            String[] common = {"run", "--source", source.uri(), "--target", target.uri(), "--mode", "full+incremental",
+            String[] common = {"run", "--source", source.uri(), "--target", target.uri(), "--mode", "full+incremental", "--ttl-margin", "0s",
                     "--web-ui-port", "0", "--checkpoint-interval", "1s", "--savepoint-dir", dir.resolve("sp").toString(),
                     "--checkpoint-dir", dir.resolve("chk").toString()};
             String savepoint;

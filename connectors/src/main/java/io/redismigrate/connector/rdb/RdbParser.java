@@ -15,8 +15,9 @@ import static io.redismigrate.connector.rdb.RdbConstants.*;
  * <ul>
  *   <li>fast path: a value's bytes are captured while its structure is skipped, then handed out as a RESTORE
  *       payload (type + value + version + CRC64) without decoding elements;</li>
- *   <li>decoding path ({@link RdbValueDecoder}): a value bigger than the threshold, or of an encoding newer than
- *       the destination reads, becomes chunked commands.</li>
+ *   <li>decoding path ({@link RdbValueDecoder}): a value bigger than the threshold, of an encoding newer than
+ *       the destination reads, or (with {@link RdbParserConfig#decodeFieldTtls()}, when a TTL shift is in force) a
+ *       hash whose fields carry TTLs, becomes chunked commands.</li>
  * </ul>
  * The CRC64 at the end is checked. Problems raise {@link RdbException} with one line naming the cause.
  */
@@ -204,7 +205,8 @@ public final class RdbParser {
             return;
         }
         boolean module = type == RDB_TYPE_MODULE_2;
-        if (!module && minVersionForType(type) > config.targetRdbVersion()) {
+        if (!module && (minVersionForType(type) > config.targetRdbVersion()
+                || (config.decodeFieldTtls() && hasFieldTtls(type)))) {
             decode(type, key, expireAt);
             currentKey = null;
             return;
@@ -225,6 +227,12 @@ public final class RdbParser {
             decode(type, key, expireAt);
         }
         currentKey = null;
+    }
+
+    /** Hash encodings that carry per-field TTLs (Redis ≥ 7.4); see {@link RdbParserConfig#decodeFieldTtls()}. */
+    private static boolean hasFieldTtls(int type) {
+        return type == RDB_TYPE_HASH_LISTPACK_EX || type == RDB_TYPE_HASH_LISTPACK_EX_PRE_GA
+                || type == RDB_TYPE_HASH_METADATA || type == RDB_TYPE_HASH_METADATA_PRE_GA;
     }
 
     private void decode(int type, byte[] key, long expireAt) throws IOException {

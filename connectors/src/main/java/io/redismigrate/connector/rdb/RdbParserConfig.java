@@ -11,29 +11,37 @@ import java.io.Serializable;
  * @param chunkElements      most elements per decoded command
  * @param chunkBytes         most payload bytes per decoded command
  * @param skipExpired        drop keys whose TTL passed before they were read
+ * @param decodeFieldTtls    hashes whose fields may carry TTLs (Redis ≥ 7.4 encodings {@code HASH_LISTPACK_EX},
+ *                           {@code HASH_METADATA}) take the decoding path (HSET + HPEXPIREAT per field), so a TTL
+ *                           shift applied to commands reaches their fields too; a RESTORE payload carries the
+ *                           field TTLs inside the DUMP bytes, where nothing can be added
  */
 public record RdbParserConfig(long bigKeyThreshold, int targetRdbVersion, int chunkElements, int chunkBytes,
-                              boolean skipExpired) implements Serializable {
+                              boolean skipExpired, boolean decodeFieldTtls) implements Serializable {
 
     public static final long DEFAULT_BIG_KEY_THRESHOLD = 64L << 20;
 
     public static RdbParserConfig defaults() {
-        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true);
+        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true, false);
     }
 
     public RdbParserConfig withBigKeyThreshold(long v) {
-        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired);
+        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls);
     }
 
     public RdbParserConfig withTargetRdbVersion(int v) {
-        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired);
+        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired, decodeFieldTtls);
     }
 
     public RdbParserConfig withChunks(int elements, int bytes) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired, decodeFieldTtls);
     }
 
     public RdbParserConfig withSkipExpired(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v, decodeFieldTtls);
+    }
+
+    public RdbParserConfig withDecodeFieldTtls(boolean v) {
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, v);
     }
 }

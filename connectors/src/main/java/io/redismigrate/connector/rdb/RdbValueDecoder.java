@@ -132,6 +132,7 @@ final class RdbValueDecoder {
                         byte[] field = lp.next();
                         byte[] value = lp.next();
                         long ttl = Elements.parseLong(lp.next());
+                        if (fieldExpired(ttl)) continue;
                         add(field, value);
                         if (ttl != 0) fieldTtls.add(new byte[][] {field, RdbReader.ascii(ttl)});
                     }
@@ -145,6 +146,7 @@ final class RdbValueDecoder {
                         long expireAtField = type == RDB_TYPE_HASH_METADATA ? (ttl != 0 ? ttl + minExpire - 1 : 0) : ttl;
                         byte[] field = r.readString();
                         byte[] value = r.readString();
+                        if (fieldExpired(expireAtField)) continue;
                         add(field, value);
                         if (expireAtField != 0) fieldTtls.add(new byte[][] {field, RdbReader.ascii(expireAtField)});
                     }
@@ -163,6 +165,16 @@ final class RdbValueDecoder {
         if (expireAt != 0) emit(PEXPIREAT, key, RdbReader.ascii(expireAt));
         return true;
     }
+
+    /**
+     * A hash field whose TTL passed before it was read is not written (as for keys, with skipExpired): a TTL shift
+     * would otherwise bring it back on the target for the length of the shift.
+     */
+    private boolean fieldExpired(long expireAtMs) {
+        return config.skipExpired() && expireAtMs != 0 && expireAtMs <= now;
+    }
+
+    private final long now = System.currentTimeMillis();
 
     /** A DEL is owed before the first write of this key. */
     private boolean pendingDel;

@@ -26,11 +26,11 @@ public final class RedisSinkConfig implements Serializable {
     private boolean cluster;
     private java.util.List<RedisEndpoint> clusterNodes = java.util.List.of();
     private java.util.List<RedisEndpoint> sources = java.util.List.of();
-    private long ttlShiftMs;
     private boolean slotPartitioned = true;
     private java.util.Map<String, String> shardSlots = java.util.Map.of();
     private Throttle.Rates rates = Throttle.Rates.NONE;
     private KeyScope keyScope = KeyScope.ALL;
+    private long ttlShiftMs;
 
     private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
                             int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
@@ -132,17 +132,20 @@ public final class RedisSinkConfig implements Serializable {
         return c;
     }
 
-    /** Milliseconds added to every TTL a refresh copies from the source (the scope step's TTL shift, --ttl-extend). */
-    public RedisSinkConfig withTtlShiftMs(long ms) {
-        RedisSinkConfig c = keep(this);
-        c.ttlShiftMs = ms;
-        return c;
-    }
-
     /** The target keys the migration owns (prefix filters): a replicated FLUSHALL/FLUSHDB deletes only those. */
     public RedisSinkConfig withKeyScope(KeyScope scope) {
         RedisSinkConfig c = keep(this);
         c.keyScope = scope;
+        return c;
+    }
+
+    /**
+     * The job's TTL shift (--ttl-extend + --ttl-margin), added to the TTL of keys the sink copies from the source
+     * itself (refreshes: DUMP + PTTL); every other TTL arrives shifted already.
+     */
+    public RedisSinkConfig withTtlShiftMs(long ms) {
+        RedisSinkConfig c = keep(this);
+        c.ttlShiftMs = ms;
         return c;
     }
 

@@ -47,7 +47,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
         this.options = options;
         this.stream = new StreamScope(options, clusterTarget);
         this.targetHasFunctions = targetHasFunctions;
-        this.ttlExtendMs = options.ttlExtend() == null ? 0 : options.ttlExtend().toMillis();
+        this.ttlExtendMs = TtlExtension.shiftMs(options); // --ttl-extend + --ttl-margin (with a stream phase)
     }
 
     @Override

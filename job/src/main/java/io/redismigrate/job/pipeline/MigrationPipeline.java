@@ -81,7 +81,9 @@ public final class MigrationPipeline {
         ReplicationConfig replication = ReplicationConfig.defaults();
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
-                .withTargetRdbVersion(targetRdbVersion);
+                .withTargetRdbVersion(targetRdbVersion)
+                // hash-field TTLs inside a RESTORE payload cannot be shifted: decode such hashes (HSET + HPEXPIREAT)
+                .withDecodeFieldTtls(TtlExtension.shiftMs(o) != 0);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
                 RedisSourceConfig.DEFAULT_QUEUE_BYTES, o.mode().includesStream() ? o.heartbeatKeyPrefix() : null, cleanFirst,
                 shardSlots, seeds, o.sourcePreferReplica());
@@ -96,7 +98,7 @@ public final class MigrationPipeline {
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl)
                 .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB)
                 .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots))
-                .withSources(nodes).withTtlShiftMs(o.ttlExtend() == null ? 0 : o.ttlExtend().toMillis());
+                .withSources(nodes).withTtlShiftMs(TtlExtension.shiftMs(o));
         if (!clusterNodes.isEmpty()) {
             // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent
             int p = Math.max(1, o.parallelism());

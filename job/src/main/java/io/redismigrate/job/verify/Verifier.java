@@ -25,7 +25,10 @@ import java.util.TreeSet;
 /**
  * Compares the source with the target, DB by DB within the options' scope (--db, --db-map, prefixes; the tool's own
  * heartbeat and fence keys are ignored): every source key must exist on the target with the same type, value and TTL
- * (±1 s, after --ttl-extend), and the target must hold no other keys in scope. Either side may be a Redis Cluster
+ * (from 1 s below the source's TTL plus --ttl-extend to 1 s above it plus --ttl-extend and the --ttl-margin the
+ * migration added), and the target must hold no other keys in scope; a target key the source no longer has whose
+ * TTL is within that margin (plus --ttl-extend and 1 s) is counted apart, as expiring: the source's DEL of it is
+ * still in flight. Function libraries ({@code FUNCTION LIST WITHCODE}, Redis ≥ 7.0 on both sides) must be the same. Either side may be a Redis Cluster
  * (see {@link Side}); a cluster has DB 0 only, so on a cluster target every source DB in scope must map to DB 0.
  *
  * <p>Values are compared with {@code DEBUG DIGEST-VALUE} when every node of both sides allows DEBUG and all run the
@@ -57,13 +60,18 @@ public final class Verifier {
     public static int execute(MigrationOptions options, PrintStream out, PrintStream err) throws IOException, UsageException {
         VerifyResult r = new Verifier(options).verify();
         out.println(r.summary());
-        out.println("values compared with " + r.method() + "; TTLs within " + TTL_TOLERANCE_MS + " ms");
+        long margin = options.ttlMarginApplied().toMillis();
+        out.println("values compared with " + r.method() + "; TTLs within " + TTL_TOLERANCE_MS + " ms"
+                + (margin == 0 ? "" : " (up to " + margin + " ms --ttl-margin longer on the target)"));
+        out.println(r.functionsNote());
         for (String e : r.examples()) out.println("  " + e);
         if (r.equal()) return Main.EXIT_OK;
         long shown = r.examples().size();
-        long total = r.missing() + r.different() + r.extra();
+        long total = r.missing() + r.different() + r.extra() + r.functionDifferences();
         err.println("redis-migrate: the target differs from the source (" + r.missing() + " missing, " + r.different()
-                + " different, " + r.extra() + " extra" + (total > shown ? "; first " + shown + " shown" : "") + ")");
+                + " different, " + r.extra() + " extra"
+                + (r.functionDifferences() == 0 ? "" : ", " + r.functionDifferences() + " function libraries")
+                + (total > shown ? "; first " + shown + " shown" : "") + ")");
         return Main.EXIT_FAILURE;
     }
 
@@ -98,8 +106,9 @@ public final class Verifier {
                 List<Integer> sources = sourcesOf.get(t);
                 if (sources == null) continue;
                 target.select(t);
-                target.scan(this::compared, batch -> findExtra(t, sources, batch, source, result));
+                target.scan(this::compared, batch -> findExtra(t, sources, batch, source, target, result));
             }
+            Functions.compare(source, target, result);
         }
         return result;
     }
@@ -147,10 +156,14 @@ public final class Verifier {
                 continue;
             }
             if (s >= 0) {
-                long expected = s + options.ttlExtend().toMillis();
-                if (Math.abs(t - expected) > TTL_TOLERANCE_MS) {
+                // the migration wrote source TTL + extend + margin (the margin only with a stream phase); the
+                // margin shrinks as the key lives on, so any TTL between the two bounds is the source's
+                long extend = options.ttlExtend().toMillis();
+                long margin = options.ttlMarginApplied().toMillis();
+                if (t < s + extend - TTL_TOLERANCE_MS || t > s + extend + margin + TTL_TOLERANCE_MS) {
                     result.different(where + ": TTL " + ttl(s) + " on the source"
-                            + (options.ttlExtend().isZero() ? "" : " (+" + options.ttlExtend().toMillis() + " ms --ttl-extend)")
+                            + (extend == 0 ? "" : " (+" + extend + " ms --ttl-extend)")
+                            + (margin == 0 ? "" : " (+ up to " + margin + " ms --ttl-margin)")
                             + ", " + ttl(t) + " on the target");
                     continue;
                 }
@@ -305,8 +318,8 @@ public final class Verifier {
         return String.join(",", groups);
     }
 
-    private void findExtra(int targetDb, List<Integer> sourceDbs, List<byte[]> keys, Side source, VerifyResult result)
-            throws IOException {
+    private void findExtra(int targetDb, List<Integer> sourceDbs, List<byte[]> keys, Side source, Side target,
+                           VerifyResult result) throws IOException {
         boolean[] found = new boolean[keys.size()];
         for (int srcDb : sourceDbs) {
             if (!options.dbInScope(srcDb) || !source.hasDb(srcDb)) continue;
@@ -314,8 +327,21 @@ public final class Verifier {
             boolean[] exists = source.exists(keys);
             for (int i = 0; i < keys.size(); i++) found[i] |= exists[i];
         }
-        for (int i = 0; i < keys.size(); i++) {
-            if (!found[i]) result.extra("target db" + targetDb + " \"" + Printable.bytes(keys.get(i)) + "\": not on the source");
+        List<byte[]> gone = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) if (!found[i]) gone.add(keys.get(i));
+        if (gone.isEmpty()) return;
+        // expired on the source, whose DEL has not reached the target yet: the target keeps it up to the margin
+        long expiringWithin = options.ttlExtend().toMillis() + options.ttlMarginApplied().toMillis() + TTL_TOLERANCE_MS;
+        List<Object[]> ttls = target.inspect(gone, false);
+        for (int i = 0; i < gone.size(); i++) {
+            String type = RespReader.text(ttls.get(i)[0]);
+            long pttl = ttls.get(i)[1] instanceof Long ? (Long) ttls.get(i)[1] : -1;
+            if ("none".equals(type)) continue; // gone from the target too meanwhile
+            if (pttl >= 0 && pttl <= expiringWithin) {
+                result.expiringKey();
+                continue;
+            }
+            result.extra("target db" + targetDb + " \"" + Printable.bytes(gone.get(i)) + "\": not on the source");
         }
     }
 

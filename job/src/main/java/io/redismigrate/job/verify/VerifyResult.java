@@ -11,6 +11,9 @@ public final class VerifyResult {
     private long missing;
     private long different;
     private long extra;
+    private long expiring;
+    private long functionDifferences;
+    private String functionsNote = "function libraries not compared";
     private String method = "";
     private final List<String> examples = new ArrayList<>();
 
@@ -33,6 +36,15 @@ public final class VerifyResult {
         example(example);
     }
 
+    void expiringKey() { expiring++; }
+
+    void functionDifference(String example) {
+        functionDifferences++;
+        example(example);
+    }
+
+    void functionsNote(String note) { functionsNote = note; }
+
     private void example(String e) {
         if (examples.size() < Verifier.MAX_EXAMPLES) examples.add(e);
     }
@@ -52,17 +64,33 @@ public final class VerifyResult {
     /** Target keys in scope that the source does not have. */
     public long extra() { return extra; }
 
+    /**
+     * Target keys in scope the source no longer has, whose target TTL is within --ttl-margin (+ --ttl-extend, + 1 s):
+     * expired on the source, its DEL still on the way. Not differences.
+     */
+    public long expiring() { return expiring; }
+
+    /** Function libraries missing on the target, extra there, with other code, or differing between masters. */
+    public long functionDifferences() { return functionDifferences; }
+
+    /** One line: how many function libraries were compared, or why they were not. */
+    public String functionsNote() { return functionsNote; }
+
     /** How values were compared: "DEBUG DIGEST-VALUE" or "canonical value". */
     public String method() { return method; }
 
     /** Up to 20 differences, one line each, keys rendered printable. */
     public List<String> examples() { return Collections.unmodifiableList(examples); }
 
-    public boolean equal() { return missing == 0 && different == 0 && extra == 0; }
+    public boolean equal() { return missing == 0 && different == 0 && extra == 0 && functionDifferences == 0; }
 
-    /** {@code verified N keys in D DBs: 0 missing, 0 different, 0 extra}. */
+    /**
+     * {@code verified N keys in D DBs: 0 missing, 0 different, 0 extra}, followed by {@code , K expiring (source DEL
+     * in flight)} and {@code ; F function library differences} when there are any.
+     */
     public String summary() {
         return "verified " + keys + " keys in " + dbs + " DBs: " + missing + " missing, " + different + " different, "
-                + extra + " extra";
+                + extra + " extra" + (expiring == 0 ? "" : ", " + expiring + " expiring (source DEL in flight)")
+                + (functionDifferences == 0 ? "" : "; " + functionDifferences + " function library differences");
     }
 }

@@ -184,6 +184,67 @@ class VerifierTest {
     }
 
     @Test
+    void ttlMarginWidensTheTtlCheckAndKeysExpiringOnTheTargetAreNotExtra() throws Exception {
+        start();
+        source.sync().psetex("t", 100_000, "v");
+        target.sync().psetex("t", 100_000 + 240_000, "v");            // source TTL + 4 min of the 5 min margin
+        target.sync().psetex("expiring", 60_000, "v");                // gone from the source, its DEL in flight
+        VerifyResult r = verify();                                    // default: full+incremental, --ttl-margin 5m
+        assertEquals("verified 1 keys in 1 DBs: 0 missing, 0 different, 0 extra, 1 expiring (source DEL in flight)",
+                r.summary(), r.examples().toString());
+        assertTrue(r.equal());
+
+        VerifyResult exact = verify("--ttl-margin", "0s");
+        assertEquals("verified 1 keys in 1 DBs: 0 missing, 1 different, 1 extra", exact.summary(), exact.examples().toString());
+        VerifyResult full = verify("--mode", "full");                 // no margin without a stream phase
+        assertEquals(1, full.different(), full.examples().toString());
+        assertEquals(1, full.extra(), full.examples().toString());
+        VerifyResult withExtend = verify("--ttl-margin", "2m", "--ttl-extend", "3m");
+        assertTrue(withExtend.equal(), withExtend.examples().toString());
+        assertEquals(1, withExtend.expiring());
+
+        target.sync().psetex("t", 100_000 + 400_000, "v");            // beyond the margin
+        target.sync().psetex("expiring", 600_000, "v");               // beyond the margin: a real extra key
+        VerifyResult beyond = verify();
+        assertEquals("verified 1 keys in 1 DBs: 0 missing, 1 different, 1 extra", beyond.summary(), beyond.examples().toString());
+        assertTrue(String.join("\n", beyond.examples()).contains("(+ up to 300000 ms --ttl-margin)"), beyond.examples().toString());
+        target.sync().psetex("t", 98_000, "v");                       // below the source's TTL
+        target.sync().del("expiring");
+        assertEquals(1, verify().different());
+    }
+
+    private static final String LIB_A = "#!lua name=liba\nredis.register_function('fa', function() return 'a' end)";
+    private static final String LIB_B = "#!lua name=libb\nredis.register_function('fb', function() return 'b' end)";
+    private static final String LIB_C = "#!lua name=libc\nredis.register_function('fc', function() return 'c' end)";
+
+    @Test
+    void functionLibrariesAreCompared() throws Exception {
+        start();
+        source.sync().set("k", "v");
+        target.sync().set("k", "v");
+        for (String lib : new String[] {LIB_A, LIB_B, LIB_C}) source.call("FUNCTION", "LOAD", lib);
+        for (String lib : new String[] {LIB_C, LIB_A, LIB_B}) target.call("FUNCTION", "LOAD", lib); // another order
+        VerifyResult equal = verify();
+        assertTrue(equal.equal(), equal.examples().toString());
+        assertEquals("function libraries compared: 3 on the source, 3 on the target, equal", equal.functionsNote());
+
+        target.call("FUNCTION", "DELETE", "libb");                                            // missing
+        target.call("FUNCTION", "LOAD", "REPLACE", LIB_C.replace("'c'", "'changed'"));        // different
+        target.call("FUNCTION", "LOAD", "#!lua name=libx\nredis.register_function('fx', function() return 1 end)"); // extra
+        VerifyResult r = verify();
+        assertEquals(3, r.functionDifferences(), r.examples().toString());
+        assertEquals("verified 1 keys in 1 DBs: 0 missing, 0 different, 0 extra; 3 function library differences", r.summary());
+        assertEquals(java.util.List.of("function library 'libb': missing on the target",
+                "function library 'libc': engine or code differs", "function library 'libx': not on the source"), r.examples());
+
+        MainTest.Run run = MainTest.run("verify", "--source", source.uri(), "--target", target.uri());
+        assertEquals(1, run.code(), "exit code as for key differences: " + run.out() + run.err());
+        run.assertOneLine();
+        assertTrue(run.err().contains("(0 missing, 0 different, 0 extra, 3 function libraries)"), run.err());
+        assertTrue(run.out().contains("  function library 'libb': missing on the target"), run.out());
+    }
+
+    @Test
     void examplesAreCappedAtTwenty() throws Exception {
         start();
         for (int i = 0; i < 30; i++) source.sync().set("k" + i, "v");
