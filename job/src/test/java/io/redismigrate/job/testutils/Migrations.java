@@ -154,6 +154,10 @@ public final class Migrations {
             for (String key : source.sync().keys("*")) {
                 long pttl = source.sync().pttl(key);
                 if (pttl > 0) assertSameExpiry(source, target, key, db);
+                if (source.serverVersion().hashFieldTtl() && target.serverVersion().hashFieldTtl()
+                        && "hash".equals(source.sync().type(key))) {
+                    assertSameFieldExpiry(source, target, key, db);
+                }
                 if ("stream".equals(source.sync().type(key))) assertStreamMeta(source, target, replica, key, db);
             }
         }
@@ -161,6 +165,22 @@ public final class Migrations {
         target.sync().select(0);
         if (source.serverVersion().hasFunctions() && target.serverVersion().hasFunctions()) {
             assertEquals(libraries(source), libraries(target), "FUNCTION LIST");
+        }
+    }
+
+    /** HPEXPIRETIME of every field of a hash (Redis 7.4+): -1 on both sides, or within 1 s. */
+    private static void assertSameFieldExpiry(RedisServer source, RedisServer target, String key, int db) {
+        List<String> fields = source.sync().hkeys(key);
+        if (fields.isEmpty()) return;
+        List<String> args = new ArrayList<>(List.of("HPEXPIRETIME", key, "FIELDS", String.valueOf(fields.size())));
+        args.addAll(fields);
+        List<Object> s = source.call(args.toArray(new String[0]));
+        List<Object> t = target.call(args.toArray(new String[0]));
+        for (int i = 0; i < fields.size(); i++) {
+            long a = ((Number) s.get(i)).longValue();
+            long b = ((Number) t.get(i)).longValue();
+            assertTrue(a == b || (a > 0 && b > 0 && Math.abs(a - b) <= 1000),
+                    "HPEXPIRETIME of db" + db + " " + key + " field " + fields.get(i) + ": source " + a + ", target " + b);
         }
     }
 
