@@ -15,6 +15,7 @@ import java.util.stream.Stream;
  * naming a directory (bin/test sets it when {@code ../shared/servers/install.sh} is there), every subdirectory
  * {@code <name>/bin/redis-server} that answers {@code --version} is one version; without it (unset or empty), the
  * system server alone ({@link RedisServer#executable()}: {@code $REDIS_SERVER} or redis-server on PATH).
+ * {@code REDIS_VERSIONS=redis-6.0,valkey-8.1} keeps only the named versions of the matrix.
  *
  * <p>Use as a JUnit 5 source: {@code @ParameterizedTest(name = "{0}") @MethodSource("io.redismigrate.connector.testutils.ServerVersions#all")}.
  * The first call prints to stderr, once, which of the {@link #EXPECTED} versions run and which are missing and why.
@@ -22,6 +23,11 @@ import java.util.stream.Stream;
 public final class ServerVersions {
     /** Environment variable naming the directory of server versions (see install.sh). */
     public static final String ENV = "REDIS_MATRIX";
+    /**
+     * Optional environment variable: the names of the matrix versions to run (comma or space separated, e.g.
+     * {@code redis-6.0,valkey-8.1}); the others are skipped. A name not found in {@code REDIS_MATRIX} is an error.
+     */
+    public static final String ONLY_ENV = "REDIS_VERSIONS";
     /** The versions {@code ../shared/servers/install.sh} installs, in the order the tests run them. */
     public static final List<String> EXPECTED = List.of("redis-6.0", "redis-7.0", "valkey-8.0", "redis-8.0", "valkey-8.1");
 
@@ -32,7 +38,7 @@ public final class ServerVersions {
 
     /** Every version to test (at least one: the system server); a JUnit {@code @MethodSource}. */
     public static synchronized List<ServerVersion> all() {
-        if (all == null) all = discover(System.getenv(ENV));
+        if (all == null) all = discover(System.getenv(ENV), System.getenv(ONLY_ENV));
         return all;
     }
 
@@ -48,7 +54,8 @@ public final class ServerVersions {
         return system;
     }
 
-    static List<ServerVersion> discover(String matrix) {
+    static List<ServerVersion> discover(String matrix, String only) {
+        List<String> wanted = only == null || only.isBlank() ? null : List.of(only.trim().split("[,\\s]+"));
         if (matrix == null || matrix.isBlank()) {
             ServerVersion s = system();
             System.err.println("server versions: " + ENV + " not set: only the system server " + s.name() + " ("
@@ -83,10 +90,26 @@ public final class ServerVersions {
         } else {
             skipped.add(dir + " (not a directory)");
         }
+        if (wanted != null) {
+            for (String w : wanted) {
+                if (!found.containsKey(w)) {
+                    throw new IllegalStateException(ONLY_ENV + " names " + w + ", which is not in " + ENV + "=" + matrix
+                            + " (found: " + found.keySet() + ")");
+                }
+            }
+            for (String name : new ArrayList<>(found.keySet())) {
+                if (!wanted.contains(name)) {
+                    found.remove(name);
+                    skipped.add(name + " (not in " + ONLY_ENV + ")");
+                }
+            }
+        }
         List<ServerVersion> out = new ArrayList<>(found.values());
         out.sort(Comparator.comparingInt((ServerVersion v) -> order(v.name())).thenComparing(ServerVersion::name));
         List<String> missing = new ArrayList<>();
-        for (String e : EXPECTED) if (!found.containsKey(e)) missing.add(e);
+        for (String e : EXPECTED) {
+            if (!found.containsKey(e) && (wanted == null || wanted.contains(e))) missing.add(e);
+        }
         StringBuilder msg = new StringBuilder("server versions from " + ENV + "=" + matrix + ": "
                 + (out.isEmpty() ? "none" : out.stream().map(ServerVersion::name).toList()));
         if (!missing.isEmpty()) msg.append("; missing: ").append(missing);
