@@ -1,11 +1,13 @@
 package io.redismigrate.job;
 
 import io.redismigrate.connector.testutils.RedisServer;
+import io.redismigrate.connector.testutils.ServerVersion;
 import io.redismigrate.connector.testutils.TestData;
 import io.redismigrate.job.testutils.JobProcess;
 import io.redismigrate.job.testutils.Load;
 import io.redismigrate.job.testutils.Migrations;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -19,15 +21,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The exactly-once test: a sustained non-idempotent load on the source while the job is killed with SIGKILL three
  * times (once while the snapshot is being written, twice in the stream phase) and resumed each time from its latest
  * retained checkpoint. Commands applied after that checkpoint are replayed by the source and must be skipped by
- * the offset fences; none may be lost. The destination must end equal to the source.
+ * the offset fences; none may be lost. The destination must end equal to the source. Runs once per server version
+ * of {@code ServerVersions.all()} (source and target of that version).
  */
 class CrashResumeEndToEndTest {
     @TempDir
     Path dir;
 
-    @Test
-    void killDashNineDuringSnapshotAndStreamLosesAndDuplicatesNothing() throws Exception {
-        try (RedisServer source = RedisServer.start("--repl-backlog-size", "64mb"); RedisServer target = RedisServer.start()) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.redismigrate.connector.testutils.ServerVersions#all")
+    void killDashNineDuringSnapshotAndStreamLosesAndDuplicatesNothing(ServerVersion v) throws Exception {
+        try (RedisServer source = RedisServer.start(v, "--repl-backlog-size", "64mb"); RedisServer target = RedisServer.start(v)) {
             TestData.populateAllTypes(source);
             source.call("DEBUG", "POPULATE", "30000", "bulk", "20");
             // a slow snapshot: 100 µs per key, about 3 s for the RDB, so the job can be killed in the middle of it

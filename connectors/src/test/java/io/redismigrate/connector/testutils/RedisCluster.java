@@ -22,6 +22,31 @@ public final class RedisCluster implements AutoCloseable {
     public static final String[] CLUSTER_ARGS = {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
             "--cluster-node-timeout", "2000", "--cluster-allow-replica-migration", "no"};
 
+    /**
+     * {@link #CLUSTER_ARGS} for version {@code v}: a server without {@code cluster-allow-replica-migration} (Redis
+     * 6.0) gets a migration barrier no master reaches instead (no replica ever migrates either way).
+     */
+    public static String[] clusterArgs(ServerVersion v) {
+        if (v.allowReplicaMigrationOption()) return CLUSTER_ARGS.clone();
+        return new String[] {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000", "--cluster-migration-barrier", "1000"};
+    }
+
+    /**
+     * CLUSTER ADDSLOTSRANGE from..to on {@code node}, or CLUSTER ADDSLOTS with every slot where the version lacks
+     * ADDSLOTSRANGE (before Redis 7.0).
+     */
+    public static List<Object> addSlots(RedisServer node, int from, int to) {
+        if (node.serverVersion().addSlotsRange()) {
+            return node.call("CLUSTER", "ADDSLOTSRANGE", String.valueOf(from), String.valueOf(to));
+        }
+        String[] a = new String[2 + to - from + 1];
+        a[0] = "CLUSTER";
+        a[1] = "ADDSLOTS";
+        for (int i = from; i <= to; i++) a[2 + i - from] = String.valueOf(i);
+        return node.call(a);
+    }
+
     private final List<RedisServer> masters = new ArrayList<>();
     /** replicas.get(i): replicas of the i-th master at start (roles may change after a failover). */
     private final List<List<RedisServer>> replicas = new ArrayList<>();
@@ -30,10 +55,16 @@ public final class RedisCluster implements AutoCloseable {
 
     private RedisCluster() {}
 
+    /** A cluster of the system version ({@link ServerVersions#system()}). */
     public static RedisCluster start(int masters, int replicasPerMaster, String... extraArgs) throws Exception {
+        return start(ServerVersions.system(), masters, replicasPerMaster, extraArgs);
+    }
+
+    /** A cluster whose nodes all run version {@code v}. */
+    public static RedisCluster start(ServerVersion v, int masters, int replicasPerMaster, String... extraArgs) throws Exception {
         RedisCluster c = new RedisCluster();
         try {
-            c.boot(masters, replicasPerMaster, extraArgs);
+            c.boot(v, masters, replicasPerMaster, extraArgs);
             return c;
         } catch (Exception | Error e) {
             c.close();
@@ -41,17 +72,18 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private void boot(int n, int r, String... extraArgs) throws Exception {
-        String[] args = new String[CLUSTER_ARGS.length + extraArgs.length];
-        System.arraycopy(CLUSTER_ARGS, 0, args, 0, CLUSTER_ARGS.length);
-        System.arraycopy(extraArgs, 0, args, CLUSTER_ARGS.length, extraArgs.length);
+    private void boot(ServerVersion v, int n, int r, String... extraArgs) throws Exception {
+        String[] base = clusterArgs(v);
+        String[] args = new String[base.length + extraArgs.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extraArgs, 0, args, base.length, extraArgs.length);
         for (int i = 0; i < n; i++) {
-            RedisServer m = RedisServer.start(args);
+            RedisServer m = RedisServer.start(v, args);
             masters.add(m);
             all.add(m);
             List<RedisServer> rs = new ArrayList<>();
             for (int j = 0; j < r; j++) {
-                RedisServer s = RedisServer.start(args);
+                RedisServer s = RedisServer.start(v, args);
                 rs.add(s);
                 all.add(s);
             }
@@ -63,7 +95,7 @@ public final class RedisCluster implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int from = i * Slots.SLOT_COUNT / n;
             int to = (i + 1) * Slots.SLOT_COUNT / n - 1;
-            ok(masters.get(i).call("CLUSTER", "ADDSLOTSRANGE", String.valueOf(from), String.valueOf(to)));
+            ok(addSlots(masters.get(i), from, to));
         }
         RedisServer first = all.get(0);
         for (RedisServer s : all) {

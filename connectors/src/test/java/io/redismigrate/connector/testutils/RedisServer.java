@@ -28,34 +28,47 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private volatile Process process;
     private final List<String> args;
+    private final ServerVersion serverVersion;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisConnection<byte[], byte[]> binary;
     private StatefulRedisConnection<byte[], byte[]> binaryAsync;
 
-    private RedisServer(int port, Path dir, Process process, List<String> args) {
+    private RedisServer(int port, Path dir, Process process, List<String> args, ServerVersion serverVersion) {
+        this.serverVersion = serverVersion;
         this.port = port;
         this.dir = dir;
         this.process = process;
         this.args = args;
     }
 
+    /** A server of the system version ({@link ServerVersions#system()}: $REDIS_SERVER or redis-server on PATH). */
     public static RedisServer start(String... extraArgs) throws IOException {
+        return start(ServerVersions.system(), extraArgs);
+    }
+
+    /**
+     * A server of version {@code v} on a free loopback port (never 6379): no persistence,
+     * {@code repl-diskless-sync-delay 0}, DEBUG allowed ({@code --enable-debug-command yes} where the version has
+     * the option; Redis 6.0 allows DEBUG without it), then {@code extraArgs}.
+     */
+    public static RedisServer start(ServerVersion v, String... extraArgs) throws IOException {
         Path dir = Files.createTempDirectory("redis-migrate-test");
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--enable-debug-command", "yes",
-                    "--repl-diskless-sync-delay", "0", "--daemonize", "no", "--protected-mode", "no"));
+            List<String> cmd = new ArrayList<>(List.of(v.executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            if (v.debugCommandOption()) cmd.addAll(List.of("--enable-debug-command", "yes"));
+            cmd.addAll(List.of("--repl-diskless-sync-delay", "0", "--daemonize", "no", "--protected-mode", "no"));
             cmd.addAll(Arrays.asList(extraArgs));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
             if (waitForPort(port, p)) {
-                return new RedisServer(port, dir, p, cmd);
+                return new RedisServer(port, dir, p, cmd, v);
             }
             p.destroyForcibly();
-            last = new IOException("redis-server did not start on port " + port + ": "
+            last = new IOException(v.name() + " redis-server did not start on port " + port + ": "
                     + Files.readString(dir.resolve("redis-" + port + ".log")));
         }
         throw last;
@@ -67,17 +80,9 @@ public final class RedisServer implements AutoCloseable {
         return env != null ? env : "redis-server";
     }
 
-    /** Major.minor version of the redis-server binary, for example 7.0. */
+    /** Major.minor version of the system redis-server binary, for example 7.0. */
     public static double version() {
-        try {
-            Process p = new ProcessBuilder(executable(), "--version").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            int i = out.indexOf("v=");
-            String[] parts = out.substring(i + 2).split("[. ]");
-            return Double.parseDouble(parts[0] + "." + parts[1]);
-        } catch (IOException e) {
-            throw new IllegalStateException("redis-server not found: " + e.getMessage());
-        }
+        return ServerVersions.system().number();
     }
 
     private static int freePort() throws IOException {
@@ -103,6 +108,8 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public int port() { return port; }
+    /** The version this server runs. */
+    public ServerVersion serverVersion() { return serverVersion; }
     public Path dir() { return dir; }
 
     public String uri() { return "redis://127.0.0.1:" + port; }

@@ -22,11 +22,17 @@ public final class TestCluster implements AutoCloseable {
         this.masters = masters;
     }
 
+    /** A cluster of the system version ({@link ServerVersions#system()}). */
     public static TestCluster start(int n) throws IOException, InterruptedException {
+        return start(ServerVersions.system(), n);
+    }
+
+    /** A cluster of {@code n} masters, all running version {@code v}. */
+    public static TestCluster start(ServerVersion v, int n) throws IOException, InterruptedException {
         List<RedisServer> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                nodes.add(RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                nodes.add(RedisServer.start(v, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", "5000", "--cluster-require-full-coverage", "no"));
             }
             TestCluster c = new TestCluster(nodes);
@@ -35,7 +41,7 @@ public final class TestCluster implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 int from = Slots.SLOT_COUNT * i / n;
                 int to = Slots.SLOT_COUNT * (i + 1) / n - 1;
-                nodes.get(i).call("CLUSTER", "ADDSLOTSRANGE", String.valueOf(from), String.valueOf(to));
+                RedisCluster.addSlots(nodes.get(i), from, to);
             }
             c.awaitStable();
             return c;
@@ -63,10 +69,16 @@ public final class TestCluster implements AutoCloseable {
         throw new IllegalStateException("cluster did not become stable within 30 s");
     }
 
+    /**
+     * Every node answers the same CLUSTER SLOTS, ranges compared in slot order (Redis 6.0 lists them in its node
+     * table's order, which differs from node to node).
+     */
     private boolean consistent() {
         String first = null;
         for (RedisServer s : masters) {
-            String slots = s.call("CLUSTER", "SLOTS").toString();
+            List<Object> ranges = new ArrayList<>(s.call("CLUSTER", "SLOTS"));
+            ranges.sort(java.util.Comparator.comparingLong(r -> (Long) ((List<?>) r).get(0)));
+            String slots = ranges.toString();
             if (first == null) first = slots;
             else if (!first.equals(slots)) return false;
         }

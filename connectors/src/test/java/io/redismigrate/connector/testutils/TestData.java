@@ -56,7 +56,11 @@ public final class TestData {
                     io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(p + "stream"));
             r.xreadgroup(io.lettuce.core.Consumer.from("g1", "bob"), io.lettuce.core.XReadArgs.Builder.count(5),
                     io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(p + "stream"));
-            server.call("XGROUP", "CREATECONSUMER", p + "stream", "g2", "idle-carol");
+            if (server.serverVersion().atLeast62()) {
+                server.call("XGROUP", "CREATECONSUMER", p + "stream", "g2", "idle-carol");
+            } else { // before 6.2: a read that finds nothing new creates the consumer
+                server.call("XREADGROUP", "GROUP", "g2", "idle-carol", "COUNT", "1", "STREAMS", p + "stream", ">");
+            }
             String firstId = r.xrange(p + "stream", io.lettuce.core.Range.create("-", "+"),
                     io.lettuce.core.Limit.from(1)).get(0).getId();
             r.xdel(p + "stream", firstId);
