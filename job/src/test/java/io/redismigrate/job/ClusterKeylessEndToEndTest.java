@@ -141,7 +141,7 @@ class ClusterKeylessEndToEndTest {
     /** Checkpoints every 8 s: the keyless commands go out right after one and the job dies before the next. */
     private static String[] runArgs(RedisServer source, TestCluster target, Path checkpoints, String... extra) {
         List<String> a = new ArrayList<>(List.of("run", "--source", source.uri(), "--target", target.uri(),
-                "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "8s", "--parallelism", "2",
+                "--mode", "full+incremental", "--ttl-margin", "0s", "--web-ui-port", "0", "--checkpoint-interval", "8s", "--parallelism", "2",
                 "--checkpoint-dir", checkpoints.toUri().toString()));
         a.addAll(List.of(extra));
         return a.toArray(new String[0]);

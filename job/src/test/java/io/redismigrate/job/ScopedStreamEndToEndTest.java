@@ -7,7 +7,11 @@ import io.redismigrate.job.testutils.JobProcess;
 import io.redismigrate.job.testutils.Migrations;
 import io.redismigrate.job.testutils.ScopeCheck;
 import io.redismigrate.job.testutils.ScopeLoad;
+import io.redismigrate.connector.testutils.ServerVersion;
+import io.redismigrate.connector.testutils.ServerVersions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,49 +29,67 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * data across the scope's edge ({@link ScopeLoad}) runs while the job migrates with --db/--db-map, with prefix
  * filters, and into a cluster with both; the job is killed with SIGKILL mid-load and resumed from its latest
  * checkpoint. The target must end equal to the source's scope, key by key, with nothing outside it, and the
- * tool's own {@code verify} must agree.
+ * tool's own {@code verify} must agree. Runs on every server version of the test matrix (source and target alike).
  */
 class ScopedStreamEndToEndTest {
     @TempDir
     Path dir;
 
+    static List<ServerVersion> versions() {
+        return ServerVersions.all();
+    }
+
+    /** Every scope option at once, on every version: DBs in and out of scope, a mapped DB, a prefix filter. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void dbScopeMappingAndPrefix(ServerVersion v) throws Exception {
+        try (RedisServer source = RedisServer.start(v, "--repl-backlog-size", "64mb"); RedisServer target = RedisServer.start(v)) {
+            run(v, source, List.of(target), target.uri(), List.of(0, 3), db -> db == 3 ? 5 : db, k -> k.startsWith("user:"),
+                    k -> target, "--db", "0,3", "--db-map", "3:5", "--include-prefix", "user:");
+        }
+    }
+
+    /** DB scope alone (every key of DBs 0 and 3), on the default server. */
     @Test
     void dbScopeAndMapping() throws Exception {
-        try (RedisServer source = RedisServer.start("--repl-backlog-size", "64mb"); RedisServer target = RedisServer.start()) {
-            List<Integer> dbs = List.of(0, 3);
-            run(source, List.of(target), target.uri(), dbs, db -> db == 3 ? 5 : db, k -> true,
+        ServerVersion v = ServerVersions.system();
+        try (RedisServer source = RedisServer.start(v, "--repl-backlog-size", "64mb"); RedisServer target = RedisServer.start(v)) {
+            run(v, source, List.of(target), target.uri(), List.of(0, 3), db -> db == 3 ? 5 : db, k -> true,
                     k -> target, "--db", "0,3", "--db-map", "3:5");
         }
     }
 
+    /** Prefix filters alone (every DB), on the default server. */
     @Test
     void prefixFilters() throws Exception {
-        try (RedisServer source = RedisServer.start("--repl-backlog-size", "64mb"); RedisServer target = RedisServer.start()) {
-            run(source, List.of(target), target.uri(), List.of(0, 1, 2, 3), db -> db, k -> k.startsWith("user:"),
+        ServerVersion v = ServerVersions.system();
+        try (RedisServer source = RedisServer.start(v, "--repl-backlog-size", "64mb"); RedisServer target = RedisServer.start(v)) {
+            run(v, source, List.of(target), target.uri(), List.of(0, 1, 2, 3), db -> db, k -> k.startsWith("user:"),
                     k -> target, "--include-prefix", "user:");
         }
     }
 
-    @Test
-    void clusterTargetWithDbMapAndPrefix() throws Exception {
-        try (RedisServer source = RedisServer.start("--repl-backlog-size", "64mb"); TestCluster cluster = TestCluster.start(3)) {
-            run(source, cluster.masters(), cluster.uri(), List.of(3), db -> 0, k -> k.startsWith("user:"),
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void clusterTargetWithDbMapAndPrefix(ServerVersion v) throws Exception {
+        try (RedisServer source = RedisServer.start(v, "--repl-backlog-size", "64mb"); TestCluster cluster = TestCluster.start(v, 3)) {
+            run(v, source, cluster.masters(), cluster.uri(), List.of(3), db -> 0, k -> k.startsWith("user:"),
                     k -> cluster.owner(TestCluster.slot(k)), "--db", "3", "--db-map", "3:0", "--include-prefix", "user:",
                     "--parallelism", "2");
         }
     }
 
-    private void run(RedisServer source, List<RedisServer> targets, String targetUri, List<Integer> dbs,
+    private void run(ServerVersion v, RedisServer source, List<RedisServer> targets, String targetUri, List<Integer> dbs,
                      java.util.function.IntUnaryOperator map, java.util.function.Predicate<String> inScope,
                      java.util.function.Function<String, RedisServer> nodeFor, String... scope) throws Exception {
-        boolean functions = RedisServer.version() >= 7.0;
+        boolean functions = v.hasFunctions();
         Path checkpoints = dir.resolve("checkpoints");
         List<String> args = new ArrayList<>(List.of("run", "--source", source.uri(), "--target", targetUri,
                 "--mode", "full+incremental", "--web-ui-port", "0", "--checkpoint-interval", "1s",
                 "--checkpoint-dir", checkpoints.toString(), "--savepoint-dir", dir.resolve("savepoints").toString()));
         args.addAll(List.of(scope));
         String[] base = args.toArray(new String[0]);
-        try (ScopeLoad load = ScopeLoad.start(source, 1500, functions)) {
+        try (ScopeLoad load = ScopeLoad.start(source, 1500, functions, v.atLeast(6, 2))) {
             Thread.sleep(1500); // keys in every DB and prefix before the snapshot
             String jobId;
             try (JobProcess job = JobProcess.start(base)) {
@@ -84,7 +106,7 @@ class ScopedStreamEndToEndTest {
             try (JobProcess job = JobProcess.start(resume.toArray(new String[0]))) {
                 job.awaitRunning(Duration.ofSeconds(60));
                 job.awaitLog("continuing the replication stream", Duration.ofSeconds(30));
-                Thread.sleep(4000);
+                Thread.sleep(2500);
                 long ops = load.stop();
                 assertTrue(ops > 5000, "load ops: " + ops);
                 awaitCaughtUp(source, targets, nodeFor, dbs.get(dbs.size() - 1), map, inScope, job);
@@ -97,8 +119,8 @@ class ScopedStreamEndToEndTest {
                     if (scope[i].equals("--parallelism")) i++;
                     else verify.add(scope[i]);
                 }
-                MainTest.Run v = MainTest.run(verify.toArray(new String[0]));
-                assertEquals(0, v.code(), "verify: " + v.out() + v.err());
+                MainTest.Run verified = MainTest.run(verify.toArray(new String[0]));
+                assertEquals(0, verified.code(), "verify: " + verified.out() + verified.err());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.redismigrate.connector.sink;
 
+import io.redismigrate.connector.command.CommandTable;
 import io.redismigrate.connector.resp.RespError;
 
 import java.nio.charset.StandardCharsets;
@@ -82,15 +83,8 @@ final class KeylessCommands {
                 && error.message().contains("Library not found");
     }
 
-    /** ASCII case-insensitive comparison of a command word with an upper-case constant. */
     private static boolean is(byte[] word, byte[] upper) {
-        if (word.length != upper.length) return false;
-        for (int i = 0; i < word.length; i++) {
-            int c = word[i];
-            if (c >= 'a' && c <= 'z') c -= 32;
-            if (c != upper[i]) return false;
-        }
-        return true;
+        return CommandTable.isWord(word, upper);
     }
 
     private static byte[] b(String s) {

@@ -42,29 +42,37 @@ public final class OffsetFence {
     /** Reads every split's key fences on a standalone destination: split → (db:key field → offset). */
     static Map<String, Map<ClusterFences.ByteKey, Long>> loadKeyFences(RedisEndpoint target, int timeoutMs) throws IOException {
         Map<String, Map<ClusterFences.ByteKey, Long>> out = new HashMap<>();
+        scan(target, timeoutMs, KEY_FENCE_PREFIX, (c, key) -> {
+            if (key.startsWith(KEY_FENCE_PREFIX + "{")) return; // a cluster target's (tagged) key fence
+            Object v = c.call("HGETALL", key);
+            if (!(v instanceof List)) return;
+            Map<ClusterFences.ByteKey, Long> m = out.computeIfAbsent(key.substring(KEY_FENCE_PREFIX.length()), s -> new HashMap<>());
+            List<?> flat = (List<?>) v;
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                m.put(new ClusterFences.ByteKey((byte[]) flat.get(i)), Long.parseLong(RespReader.text(flat.get(i + 1)).trim()));
+            }
+        });
+        return out;
+    }
+
+    private interface KeyVisitor {
+        void visit(RedisConnection c, String key) throws IOException;
+    }
+
+    /** SCANs DB 0 of the destination for keys starting with {@code prefix}. */
+    private static void scan(RedisEndpoint target, int timeoutMs, String prefix, KeyVisitor visitor) throws IOException {
         try (RedisConnection c = RedisConnection.open(target, "target", timeoutMs)) {
             Object r = c.call("SELECT", String.valueOf(DB));
             if (r instanceof RespError) throw new IOException("target " + target + ": SELECT 0 failed: " + r);
             String cursor = "0";
             do {
-                Object reply = c.call("SCAN", cursor, "MATCH", KEY_FENCE_PREFIX + "*", "COUNT", "1000");
+                Object reply = c.call("SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000");
                 if (reply instanceof RespError) throw new IOException("target " + target + ": SCAN failed: " + reply);
                 List<?> page = (List<?>) reply;
                 cursor = RespReader.text(page.get(0));
-                for (Object k : (List<?>) page.get(1)) {
-                    String key = RespReader.text(k);
-                    if (key.startsWith(KEY_FENCE_PREFIX + "{")) continue; // a cluster target's (tagged) key fence
-                    Object v = c.call("HGETALL", key);
-                    if (!(v instanceof List)) continue;
-                    Map<ClusterFences.ByteKey, Long> m = out.computeIfAbsent(key.substring(KEY_FENCE_PREFIX.length()), s -> new HashMap<>());
-                    List<?> flat = (List<?>) v;
-                    for (int i = 0; i + 1 < flat.size(); i += 2) {
-                        m.put(new ClusterFences.ByteKey((byte[]) flat.get(i)), Long.parseLong(RespReader.text(flat.get(i + 1)).trim()));
-                    }
-                }
+                for (Object k : (List<?>) page.get(1)) visitor.visit(c, RespReader.text(k));
             } while (!"0".equals(cursor));
         }
-        return out;
     }
 
     public static byte[] key(String splitId) {
@@ -74,24 +82,10 @@ public final class OffsetFence {
     /** Reads every fence on the destination: split id → offset. */
     static Map<String, Long> load(RedisEndpoint target, int timeoutMs) throws IOException {
         Map<String, Long> fences = new HashMap<>();
-        try (RedisConnection c = RedisConnection.open(target, "target", timeoutMs)) {
-            Object r = c.call("SELECT", String.valueOf(DB));
-            if (r instanceof RespError) throw new IOException("target " + target + ": SELECT 0 failed: " + r);
-            String cursor = "0";
-            do {
-                Object reply = c.call("SCAN", cursor, "MATCH", PREFIX + "*", "COUNT", "1000");
-                if (reply instanceof RespError) throw new IOException("target " + target + ": SCAN failed: " + reply);
-                List<?> page = (List<?>) reply;
-                cursor = RespReader.text(page.get(0));
-                for (Object k : (List<?>) page.get(1)) {
-                    String key = RespReader.text(k);
-                    Object v = c.call("GET", key);
-                    if (v instanceof byte[]) {
-                        fences.put(key.substring(PREFIX.length()), Long.parseLong(RespReader.text(v).trim()));
-                    }
-                }
-            } while (!"0".equals(cursor));
-        }
+        scan(target, timeoutMs, PREFIX, (c, key) -> {
+            Object v = c.call("GET", key);
+            if (v instanceof byte[]) fences.put(key.substring(PREFIX.length()), Long.parseLong(RespReader.text(v).trim()));
+        });
         return fences;
     }
 }

@@ -1,9 +1,11 @@
 package io.redismigrate.connector.command;
 
 import io.redismigrate.connector.testutils.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.redismigrate.connector.testutils.ServerVersion;
+import io.redismigrate.connector.testutils.ServerVersions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,21 +45,16 @@ class CommandTableTest {
         "MOVE k1 3", "COPY k1 k2 DB 3 REPLACE", "SPUBLISH k1 m",
     };
 
-    static RedisServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = RedisServer.start();
+    static List<ServerVersion> versions() {
+        return ServerVersions.all();
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) server.close();
-    }
-
-    @Test
-    void keysMatchCommandGetkeysOfTheServer() {
-        checkAgainst(server);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("versions")
+    void keysMatchCommandGetkeysOfTheServer(ServerVersion v) throws Exception {
+        try (RedisServer server = RedisServer.start(v)) {
+            checkAgainst(server);
+        }
     }
 
     /** Checks every invocation the server knows against its COMMAND GETKEYS (and GETKEYSANDFLAGS where it has it). */
@@ -84,6 +81,11 @@ class CommandTableTest {
                 } catch (RuntimeException e) {
                     throw new AssertionError(inv + ": COMMAND GETKEYS failed: " + e.getMessage(), e);
                 }
+            }
+            if (!flags) {
+                // Redis 6 lists a destination key after the numkeys keys (ZUNIONSTORE): compare as sets of keys there
+                theirs.sort(null);
+                ours.sort(null);
             }
             assertEquals(theirs, ours, inv + ": keys");
             if (flags && !words[0].equals("SPUBLISH")) {

@@ -29,7 +29,7 @@ public final class ScopeLoad implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopped;
 
-    private ScopeLoad(RedisServer source, int opsPerSecond, boolean functions) {
+    private ScopeLoad(RedisServer source, int opsPerSecond, boolean functions, boolean copyAndLmove) {
         client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(source.port())
                 .withTimeout(Duration.ofSeconds(30)).build());
         StatefulRedisConnection<String, String> connection = client.connect();
@@ -45,7 +45,7 @@ public final class ScopeLoad implements AutoCloseable {
             try {
                 while (!stopped) {
                     long i = ops.get();
-                    step(r, rnd, i, functions);
+                    step(r, rnd, i, functions, copyAndLmove);
                     long n = ops.incrementAndGet();
                     long due = started + n * 1_000_000_000L / opsPerSecond;
                     long wait = due - System.nanoTime();
@@ -61,15 +61,19 @@ public final class ScopeLoad implements AutoCloseable {
         thread.start();
     }
 
-    public static ScopeLoad start(RedisServer source, int opsPerSecond, boolean functions) {
-        return new ScopeLoad(source, opsPerSecond, functions);
+    /**
+     * @param functions FCALL of a library loaded first (Redis ≥ 7)
+     * @param copyAndLmove COPY … DB and LMOVE (Redis ≥ 6.2); else SMOVE and RPOPLPUSH in their place
+     */
+    public static ScopeLoad start(RedisServer source, int opsPerSecond, boolean functions, boolean copyAndLmove) {
+        return new ScopeLoad(source, opsPerSecond, functions, copyAndLmove);
     }
 
     private static String k(Random rnd, String type) {
         return P[rnd.nextInt(2)] + type + ":" + rnd.nextInt(8);
     }
 
-    private static void step(RedisCommands<String, String> r, Random rnd, long i, boolean functions) {
+    private static void step(RedisCommands<String, String> r, Random rnd, long i, boolean functions, boolean copyAndLmove) {
         r.select(rnd.nextInt(4));
         try {
             switch ((int) (i % 16)) {
@@ -79,7 +83,10 @@ public final class ScopeLoad implements AutoCloseable {
                 case 3: r.zincrby(k(rnd, "z"), 1, "m" + rnd.nextInt(20)); break;
                 case 4: r.rename(k(rnd, "c"), k(rnd, "c")); break;
                 case 5: r.move(k(rnd, "l"), rnd.nextInt(4)); break;
-                case 6: r.copy(k(rnd, "s"), k(rnd, "s"), CopyArgs.Builder.destinationDb(rnd.nextInt(4)).replace(true)); break;
+                case 6:
+                    if (copyAndLmove) r.copy(k(rnd, "s"), k(rnd, "s"), CopyArgs.Builder.destinationDb(rnd.nextInt(4)).replace(true));
+                    else r.move(k(rnd, "s"), rnd.nextInt(4));
+                    break;
                 case 7: r.smove(k(rnd, "s"), k(rnd, "s"), "m" + rnd.nextInt(40)); break;
                 case 8: r.rpoplpush(k(rnd, "l"), k(rnd, "l")); break;
                 case 9: r.sunionstore(k(rnd, "s"), k(rnd, "s"), k(rnd, "s")); break;
@@ -107,7 +114,8 @@ public final class ScopeLoad implements AutoCloseable {
                     else r.linsert(k(rnd, "l"), true, "v" + (i - 1), "w" + i);
                     break;
                 default:
-                    r.lmove(k(rnd, "l"), k(rnd, "l"), io.lettuce.core.LMoveArgs.Builder.leftRight());
+                    if (copyAndLmove) r.lmove(k(rnd, "l"), k(rnd, "l"), io.lettuce.core.LMoveArgs.Builder.leftRight());
+                    else r.rpoplpush(k(rnd, "l"), k(rnd, "l"));
             }
         } catch (io.lettuce.core.RedisCommandExecutionException e) {
             // no such key, WRONGTYPE…: nothing written, nothing replicated

@@ -15,13 +15,7 @@ final class Commands {
 
     /** ASCII case-insensitive equality of a command name with an upper-case constant. */
     static boolean is(byte[] name, byte[] upper) {
-        if (name.length != upper.length) return false;
-        for (int i = 0; i < name.length; i++) {
-            int c = name[i];
-            if (c >= 'a' && c <= 'z') c -= 32;
-            if (c != upper[i]) return false;
-        }
-        return true;
+        return io.redismigrate.connector.command.CommandTable.isWord(name, upper);
     }
 
     static int parseInt(byte[] b) {
