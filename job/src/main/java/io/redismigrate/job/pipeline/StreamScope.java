@@ -157,10 +157,10 @@ final class StreamScope implements Serializable {
         switch (spec.kind()) {
             case CONTROL:
                 return Decision.DROP;
-            case SERVER:
-                return Decision.apply(c, options.dbInScope(db) ? options.targetDb(db) : 0);
+            case SERVER: // server-wide: the DB it is sent in does not matter, and a cluster has only DB 0
+                return Decision.apply(c, 0);
             case PUBSUB:
-                return options.forwardPublish() ? Decision.apply(c, options.dbInScope(db) ? options.targetDb(db) : 0) : Decision.DROP;
+                return options.forwardPublish() ? Decision.apply(c, 0) : Decision.DROP;
             case DB_WIDE:
                 return dbWide(c, db, e);
             case MOVE:

@@ -157,6 +157,9 @@ class StreamScopeTest {
         assertEquals("db0: FUNCTION LOAD code", show(scope("--db", "3").apply(cmd(0, "FUNCTION LOAD code"))));
         assertEquals("db0: PUBLISH ch m", show(scope("--db", "3").apply(cmd(0, "PUBLISH ch m"))));
         assertNull(scope("--publish", "off").apply(cmd(0, "PUBLISH ch m")));
+        // whatever DB the source client had selected (a cluster target has only DB 0)
+        assertEquals("db0: FUNCTION DELETE lib", show(scope("--db-map", "1:4").apply(cmd(1, "FUNCTION DELETE lib"))));
+        assertEquals("db0: SPUBLISH ch m", show(scope(true, "--db-map", "1:4").apply(cmd(1, "SPUBLISH ch m"))));
     }
 
     @Test
