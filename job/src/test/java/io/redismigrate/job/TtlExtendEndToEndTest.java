@@ -3,7 +3,11 @@ package io.redismigrate.job;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.job.testutils.JobProcess;
 import io.redismigrate.job.testutils.Migrations;
+import io.redismigrate.connector.testutils.ServerVersion;
+import io.redismigrate.connector.testutils.ServerVersions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -52,14 +56,23 @@ class TtlExtendEndToEndTest {
      * be moved; a listpack and a hashtable-encoded hash) and in the stream (HPEXPIRE/HEXPIRE, and on Redis ≥ 8.0
      * HSETEX and HGETEX, which Redis replicates as HSETEX … PXAT and HPEXPIREAT).
      */
-    @Test
-    void hashFieldTtlsAreShifted() throws Exception {
-        double version = RedisServer.version();
-        String reason = "hash-field TTLs need redis-server ≥ 7.4; this one is " + version + " (set REDIS_SERVER)";
-        if (version < 7.4) System.out.println("skipped hashFieldTtlsAreShifted: " + reason);
-        Assumptions.assumeTrue(version >= 7.4, reason);
+    /** The matrix's versions with hash-field TTLs; the system server alone (skipped) when there is none. */
+    static java.util.List<ServerVersion> hashFieldTtlVersions() {
+        java.util.List<ServerVersion> l = new java.util.ArrayList<>();
+        for (ServerVersion v : ServerVersions.all()) if (v.hashFieldTtl()) l.add(v);
+        return l.isEmpty() ? java.util.List.of(ServerVersions.system()) : l;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hashFieldTtlVersions")
+    void hashFieldTtlsAreShifted(ServerVersion v) throws Exception {
+        double version = v.number();
+        String reason = "hash-field TTLs need Redis ≥ 7.4 (redis-8.0 of the version matrix); only " + ServerVersions.all()
+                + " here";
+        if (!v.hashFieldTtl()) System.out.println("skipped hashFieldTtlsAreShifted: " + reason);
+        Assumptions.assumeTrue(v.hashFieldTtl(), reason);
         long shift = HOUR + 300_000;
-        try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
+        try (RedisServer source = RedisServer.start(v); RedisServer target = RedisServer.start(v)) {
             source.call("HSET", "snap-lp", "f1", "v1", "f2", "v2", "f3", "v3");
             source.call("HPEXPIRE", "snap-lp", "600000", "FIELDS", "2", "f1", "f2");
             source.sync().pexpire("snap-lp", 900_000);
