@@ -31,7 +31,10 @@ public final class MigrationJob {
     private MigrationJob() {}
 
     public static int run(MigrationOptions o, PrintStream out, PrintStream err) throws Exception {
-        Precheck.ensurePassed(o);
+        Directories dirs = Directories.of(o, flinkConfiguration());
+        // a job Flink restores (flink run -s, the Kubernetes operator's savepoint upgrade) resumes like --from-savepoint
+        Precheck.ensurePassed(o, dirs.restoreFrom());
+        if (dirs.warning() != null) err.println("redis-migrate: WARN " + dirs.warning());
         int targetRdb;
         boolean absTtl;
         java.util.List<io.redismigrate.connector.resp.RedisEndpoint> clusterNodes;
@@ -43,18 +46,18 @@ public final class MigrationJob {
         }
 
         RetryPolicy retry = new RetryPolicy(o.retryConnect(), o.retryOther());
-        String resumeFrom = o.fromSavepointUri();
+        String resumeFrom = dirs.restoreFrom();
         boolean cleanFirst = false;
         while (true) {
             Attempt attempt = new Attempt();
             try {
-                return attempt.run(o, resumeFrom, cleanFirst, targetRdb, absTtl, clusterNodes, out);
+                return attempt.run(o, dirs, resumeFrom, cleanFirst, targetRdb, absTtl, clusterNodes, out);
             } catch (Exception e) {
                 if (StopWithSavepoint.requested()) throw e;
                 java.time.Duration wait = retry.onFailure(e, attempt.runningMillis());
                 if (wait == null) throw e;
                 String checkpoint = attempt.jobId == null ? null
-                        : Checkpoints.latest(checkpointDir(o), attempt.jobId);
+                        : Checkpoints.latest(dirs.checkpoints(), attempt.jobId);
                 if (checkpoint != null) {
                     resumeFrom = checkpoint;
                 } else if (resumeFrom == null) {
@@ -76,10 +79,10 @@ public final class MigrationJob {
             return (System.nanoTime() - started) / 1_000_000;
         }
 
-        int run(MigrationOptions o, String resumeFrom, boolean cleanFirst, int targetRdb, boolean absTtl,
+        int run(MigrationOptions o, Directories dirs, String resumeFrom, boolean cleanFirst, int targetRdb, boolean absTtl,
                 java.util.List<io.redismigrate.connector.resp.RedisEndpoint> clusterNodes, PrintStream out)
                 throws Exception {
-            StreamExecutionEnvironment env = environment(o, resumeFrom, out);
+            StreamExecutionEnvironment env = environment(o, dirs, resumeFrom, out);
             MigrationPipeline.build(env, o, targetRdb, absTtl, cleanFirst, clusterNodes);
             String name = "redis-migrate " + o.source() + " -> " + o.target();
             if (!o.mode().includesStream()) {
@@ -98,7 +101,7 @@ public final class MigrationJob {
             jobId = job.getJobID().toString();
             if (detached(env)) return submitted(job, out);
             if (embedded) {
-                StopWithSavepoint.install(job, o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"), out);
+                StopWithSavepoint.install(job, dirs.savepoints(), out);
             }
             out.println("redis-migrate: job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint");
             Thread progress = embedded ? ConsoleProgress.start(out, 10_000) : null;
@@ -133,13 +136,16 @@ public final class MigrationJob {
         return Main.EXIT_OK;
     }
 
-    static String checkpointDir(MigrationOptions o) {
-        return o.checkpointDirUri() != null ? o.checkpointDirUri() : defaultDir("checkpoints");
-    }
-
-    /** Under the system temp dir: where checkpoints and savepoints go when no directory is given. */
-    static String defaultDir(String name) {
-        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "redis-migrate", name).toUri().toString();
+    /**
+     * The Flink configuration the job runs under: the cluster's under {@code flink run} or the operator (its
+     * config.yaml, {@code -D} and {@code -s}), else that of {@code $FLINK_CONF_DIR} for an embedded run (empty
+     * when unset).
+     */
+    static Configuration flinkConfiguration() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (!(env instanceof LocalStreamEnvironment)) return Configuration.fromMap(env.getConfiguration().toMap());
+        String confDir = System.getenv("FLINK_CONF_DIR");
+        return confDir != null ? GlobalConfiguration.loadConfiguration(confDir) : new Configuration();
     }
 
     private static long counter(JobExecutionResult r, String name) {
@@ -151,18 +157,16 @@ public final class MigrationJob {
     private static boolean embedded;
     private static boolean webUiAnnounced;
 
-    static StreamExecutionEnvironment environment(MigrationOptions o, String resumeFrom, PrintStream out) {
+    static StreamExecutionEnvironment environment(MigrationOptions o, Directories dirs, String resumeFrom, PrintStream out) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration jobConf = checkpointing(o, resumeFrom);
+        Configuration jobConf = checkpointing(o, dirs, resumeFrom);
         if (!(env instanceof LocalStreamEnvironment)) {
             env.configure(jobConf);
             env.setParallelism(o.parallelism());
             return env;
         }
         embedded = true;
-        Configuration conf = new Configuration();
-        String confDir = System.getenv("FLINK_CONF_DIR");
-        if (confDir != null) conf.addAll(GlobalConfiguration.loadConfiguration(confDir));
+        Configuration conf = flinkConfiguration();
         // an expected failure (bad payload, OOM, lost connection) should end the run, not loop; retry windows
         // for lost connections are handled inside the connectors
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -183,15 +187,14 @@ public final class MigrationJob {
     }
 
     /** Checkpoints (retained) for the stream phase, and the savepoint or checkpoint to resume from. */
-    static Configuration checkpointing(MigrationOptions o, String resumeFrom) {
+    static Configuration checkpointing(MigrationOptions o, Directories dirs, String resumeFrom) {
         Configuration c = new Configuration();
         if (o.mode().includesStream()) {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.checkpointInterval());
-            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(o));
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dirs.checkpoints());
             c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-            c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY,
-                    o.savepointDirUri() != null ? o.savepointDirUri() : defaultDir("savepoints"));
+            c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, dirs.savepoints());
         }
         if (resumeFrom != null) c.set(StateRecoveryOptions.SAVEPOINT_PATH, resumeFrom);
         return c;

@@ -74,7 +74,7 @@ public final class MigrationOptions implements Serializable {
         for (String v : new String[] {"source", "target", "mode", "checkpoint-dir", "checkpoint-interval", "savepoint-dir",
                 "from-savepoint", "parallelism", "web-ui-port", "ttl-extend", "ttl-margin", "conflict", "full-rps", "full-mbps",
                 "incr-rps", "incr-mbps", "retry-connect", "retry-other", "config", "big-key-threshold", "spool-dir",
-                "heartbeat-key-prefix", "publish", "source-prefer"}) {
+                "heartbeat-key-prefix", "publish", "source-prefer", "source-password-file", "target-password-file"}) {
             OPTIONS.put(v, Kind.VALUE);
         }
         for (String l : new String[] {"db", "db-map", "include-prefix", "exclude-prefix"}) OPTIONS.put(l, Kind.LIST);
@@ -304,16 +304,43 @@ public final class MigrationOptions implements Serializable {
         String origin(String name) { return origins.getOrDefault(name, "--" + name); }
     }
 
+    /** Environment variable holding the password of a side ("source", "target") whose URI has none. */
+    public static String passwordEnv(String side) {
+        return "REDIS_MIGRATE_" + side.toUpperCase(Locale.ROOT) + "_PASSWORD";
+    }
+
+    /**
+     * The --source/--target endpoint. Its password comes from the URI, else from --SIDE-password-file (read at
+     * each connection, in the process connecting), else from the environment variable {@link #passwordEnv}
+     * when it is set here; the two references keep the password itself off the command line and the job graph.
+     */
     private static RedisEndpoint endpoint(Values v, String name) throws UsageException {
         String uri = v.single(name);
         if (uri == null) {
             throw new UsageException("--" + name + " is required (redis://[[user]:password@]host:port)");
         }
+        RedisEndpoint e;
         try {
-            return RedisEndpoint.parse(uri);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(v.origin(name) + ": " + RedisEndpoint.redact(e.getMessage()));
+            e = RedisEndpoint.parse(uri);
+        } catch (IllegalArgumentException ex) {
+            throw new UsageException(v.origin(name) + ": " + RedisEndpoint.redact(ex.getMessage()));
         }
+        String fileOption = name + "-password-file";
+        String file = v.single(fileOption);
+        if (file != null) {
+            if (e.password() != null) {
+                throw new UsageException(v.origin(fileOption) + " and a password in " + v.origin(name)
+                        + " both given; keep one");
+            }
+            java.nio.file.Path p = Paths.get(file);
+            if (!java.nio.file.Files.isReadable(p) || java.nio.file.Files.isDirectory(p)) {
+                throw new UsageException(v.origin(fileOption) + ": cannot read " + p.toAbsolutePath());
+            }
+            return e.withPasswordFile(file);
+        }
+        String env = passwordEnv(name);
+        if (e.password() == null && System.getenv(env) != null) return e.withPasswordEnv(env);
+        return e;
     }
 
     private static <E extends Enum<E>> E choice(Values v, String name, E[] values, E def) throws UsageException {
@@ -654,6 +681,8 @@ public final class MigrationOptions implements Serializable {
                 "Options (durations: 500ms, 10s, 5m, 2h; sizes: 512kb, 64mb, 1gb):",
                 "  --source URI                 source node; for a cluster any one node (required)",
                 "  --target URI                 target node (required)",
+                "  --source-password-file FILE  the source's password, read at each connection (instead of the URI's;",
+                "                               else env REDIS_MIGRATE_SOURCE_PASSWORD); --target-password-file alike",
                 "  --mode MODE                  full | full+incremental | incremental (default full+incremental)",
                 "  --checkpoint-dir DIR         retained checkpoints (path or URI)",
                 "  --checkpoint-interval DUR    default 10s",

@@ -2,6 +2,8 @@ package io.redismigrate.job;
 
 import io.redismigrate.connector.rdb.RdbException;
 import io.redismigrate.connector.sink.RedisWriteException;
+import io.redismigrate.connector.sink.TargetLostWritesException;
+import io.redismigrate.job.pipeline.ResyncNeedsCleanupException;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -47,7 +49,8 @@ final class RetryPolicy {
 
     static Kind classify(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof RdbException || c instanceof io.redismigrate.job.pipeline.ScopeException) return Kind.FATAL;
+            if (c instanceof RdbException || c instanceof io.redismigrate.job.pipeline.ScopeException
+                    || c instanceof TargetLostWritesException || c instanceof ResyncNeedsCleanupException) return Kind.FATAL;
             if (c instanceof RedisWriteException) return isTransientWriteError((RedisWriteException) c) ? Kind.OTHER : Kind.FATAL;
             if (c instanceof SocketException || c instanceof EOFException || c instanceof SocketTimeoutException) {
                 return Kind.CONNECTION;

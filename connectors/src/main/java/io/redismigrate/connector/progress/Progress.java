@@ -34,12 +34,30 @@ public final class Progress {
         /** Source write → destination write time of the last heartbeat, ms. */
         public volatile long latencyMs = -1;
         public volatile long commandsApplied;
+        /** Replication id and offset of the last completed checkpoint: applied on the target for sure. */
+        private volatile String durableReplId;
+        private volatile long durableOffset = -1;
 
         SplitProgress(String splitId) {
             this.splitId = splitId;
         }
 
         public String splitId() { return splitId; }
+
+        public void durable(String replId, long offset) {
+            durableOffset = offset;
+            durableReplId = replId;
+        }
+
+        /**
+         * What the replication link may ACK: {@code read}, but no more than the last completed checkpoint of the
+         * same replication id, nor less than {@code start} (where this sync started: the restored offset, or the
+         * snapshot's, which a diskless transfer needs ACKed before it sends the stream).
+         */
+        public long ackable(String replId, long start, long read) {
+            long durable = replId.equals(durableReplId) ? durableOffset : -1;
+            return Math.min(read, Math.max(start, durable));
+        }
 
         /** Bytes of replication stream the destination is behind the source; -1 when unknown. */
         public long lagBytes() {

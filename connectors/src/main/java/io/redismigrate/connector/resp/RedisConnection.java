@@ -85,15 +85,17 @@ public final class RedisConnection implements Closeable {
 
     private void authenticate() throws IOException {
         Object reply;
-        if (endpoint.password() != null) {
-            reply = endpoint.user() == null ? call("AUTH", endpoint.password()) : call("AUTH", endpoint.user(), endpoint.password());
+        String password = endpoint.resolvePassword(role);
+        if (password != null) {
+            reply = endpoint.user() == null ? call("AUTH", password) : call("AUTH", endpoint.user(), password);
             if (reply instanceof RespError) {
                 RespError e = (RespError) reply;
                 String who = endpoint.user() == null ? "the password" : "user '" + endpoint.user() + "' or its password";
                 if (e.message().contains("without any password configured") || e.message().contains("no password is set")) {
                     // Redis < 6 with no requirepass: the password is unnecessary; carry on
                 } else {
-                    throw new RedisAccessException(role + " " + endpoint + " refused " + who + " (" + e.code() + "); fix the credentials in the --" + role + " URI");
+                    throw new RedisAccessException(role + " " + endpoint + " refused " + who + " (" + e.code() + "); fix the credentials in the "
+                            + (endpoint.passwordSource() != null ? endpoint.passwordSource() : "--" + role + " URI"));
                 }
             }
         }
@@ -101,7 +103,8 @@ public final class RedisConnection implements Closeable {
         if (reply instanceof RespError) {
             RespError e = (RespError) reply;
             if ("NOAUTH".equals(e.code())) {
-                throw new RedisAccessException(role + " " + endpoint + " requires a password (NOAUTH); add it to the --" + role + " URI as redis://:PASSWORD@host:port");
+                throw new RedisAccessException(role + " " + endpoint + " requires a password (NOAUTH); add it to the --" + role
+                        + " URI as redis://:PASSWORD@host:port or pass --" + role + "-password-file FILE");
             }
             if ("NOPERM".equals(e.code())) {
                 // PING forbidden by ACL: not fatal on its own, the real commands will tell

@@ -12,7 +12,7 @@ import io.redismigrate.connector.resp.RespError;
 import io.redismigrate.connector.resp.RespReader;
 import io.redismigrate.connector.sink.ClusterFences.ByteKey;
 import io.redismigrate.connector.sink.ClusterNode.Unit;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -53,7 +53,7 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link RedisEvent#routingSlot()}, as keyBy routes them) in slot 0's unit; FUNCTION/SCRIPT are first side-called
  * in an idempotent form on every other master ({@link #keylessStream}). SPUBLISH is routed by its channel's slot.
  */
-public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
+public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, AppliedFences> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterSinkWriter.class);
     private static final byte[] SET = b("SET");
     private static final byte[] DEL = b("DEL");
@@ -75,6 +75,8 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     private final SlotState[] slots = new SlotState[Slots.SLOT_COUNT];
     private final ArrayDeque<Integer> delayed = new ArrayDeque<>();
     private final Map<String, long[]> loadedFences;
+    /** Fences this writer applied (or restored), split → slot → offset: its checkpointed {@link AppliedFences}. */
+    private final Map<String, long[]> applied = new HashMap<>();
     private final Map<String, Map<Integer, Map<ByteKey, Long>>> keyFences;
     private final SourceKeys sources;
     private final Map<String, boolean[]> shardSlots = new HashMap<>();
@@ -107,6 +109,12 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     }
 
     public ClusterSinkWriter(RedisSinkConfig config, WriterInitContext context) throws IOException {
+        this(config, context, List.of());
+    }
+
+    /** @param restored the fences checkpointed by the writers of the run this one is restored from (empty: a new run) */
+    public ClusterSinkWriter(RedisSinkConfig config, WriterInitContext context, java.util.Collection<AppliedFences> restored)
+            throws IOException {
         this.config = config;
         SinkWriterMetricGroup metrics = context.metricGroup();
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
@@ -137,6 +145,13 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
         }
         this.loadedFences = loaded.fences;
         this.keyFences = loaded.keyFences;
+        AppliedFences before = AppliedFences.merge(restored);
+        before.check((split, slot) -> {
+            long[] f = loadedFences.get(split);
+            return f == null || f[slot] < 0 ? null : f[slot];
+        }, "cluster " + config.target());
+        // carried forward: another subtask may own those slots now, and its fences must still be checked next time
+        before.offsets().forEach((split, slots) -> slots.forEach((slot, off) -> recordApplied(split, slot, off)));
         metrics.gauge("inFlight", (Gauge<Integer>) () -> inFlight);
         metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
         metrics.gauge("lagBytes", (Gauge<Long>) () -> maxOf(Progress.SplitProgress::lagBytes));
@@ -278,6 +293,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
             drainAll();
             String split = event.splitId();
             loadedFences.remove(split);
+            applied.remove(split);
             Map<Integer, Map<ByteKey, Long>> kf = keyFences.remove(split);
             List<byte[][]> dels = new ArrayList<>();
             for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
@@ -430,6 +446,9 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                 if (cleared[slot]) fences.add(new byte[][] {SET, ClusterFences.fenceKey(slot, event.splitId()), num(event.offset())});
             }
             sideCalls(fences);
+            for (int slot = 0; slot < Slots.SLOT_COUNT; slot++) {
+                if (cleared[slot]) recordApplied(event.splitId(), slot, event.offset());
+            }
         }
         LOG.info("{}: deleted {} keys in the slots of sink subtask {}", event.commandName(), deleted, subtask);
     }
@@ -658,6 +677,7 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
                     Progress.SplitProgress p = Progress.of(last.splitId());
                     p.appliedOffset = Math.max(p.appliedOffset, last.offset());
                     p.commandsApplied += u.eventCommands;
+                    recordApplied(last.splitId(), u.slot, last.offset());
                 }
             }
             trySend(u.slot);
@@ -810,6 +830,23 @@ public class ClusterSinkWriter implements SinkWriter<RedisEvent> {
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         drainAll();
+    }
+
+    private void recordApplied(String split, int slot, long offset) {
+        long[] f = applied.computeIfAbsent(split, s -> ClusterFences.newFences());
+        f[slot] = Math.max(f[slot], offset);
+    }
+
+    /** The fences applied so far (answered: {@link #flush} ran before), and those carried from the restored state. */
+    @Override
+    public List<AppliedFences> snapshotState(long checkpointId) {
+        Map<String, Map<Integer, Long>> m = new HashMap<>();
+        applied.forEach((split, f) -> {
+            Map<Integer, Long> slots = new HashMap<>();
+            for (int slot = 0; slot < f.length; slot++) if (f[slot] >= 0) slots.put(slot, f[slot]);
+            if (!slots.isEmpty()) m.put(split, slots);
+        });
+        return List.of(new AppliedFences(m));
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.redismigrate.connector.command.CommandTable;
 import io.redismigrate.connector.event.KeyRef;
 import io.redismigrate.connector.event.RedisEvent;
 import io.redismigrate.connector.progress.Progress;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code RESTORE … REPLACE ABSTTL} (or a relative TTL for old destinations), COMMAND events as their args.
  * {@link #flush} (checkpoint, end of input) returns once every command is answered and throws the first error.
  */
-public class RedisSinkWriter implements SinkWriter<RedisEvent> {
+public class RedisSinkWriter implements StatefulSinkWriter<RedisEvent, AppliedFences> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RedisSinkWriter.class);
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
@@ -51,6 +51,12 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
     private int batchCommands;
 
     public RedisSinkWriter(RedisSinkConfig config, WriterInitContext context) throws IOException {
+        this(config, context, java.util.List.of());
+    }
+
+    /** @param restored the fences checkpointed by the writers of the run this one is restored from (empty: a new run) */
+    public RedisSinkWriter(RedisSinkConfig config, WriterInitContext context, java.util.Collection<AppliedFences> restored)
+            throws IOException {
         this.config = config;
         SinkWriterMetricGroup metrics = context.metricGroup();
         Counter commands = metrics.counter("commandsWritten");
@@ -59,6 +65,7 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         this.expiredSkipped = metrics.counter("expiredKeysSkipped");
         this.replaySkipped = metrics.counter("replayedCommandsSkipped");
         this.fences = OffsetFence.load(config.target(), config.connectTimeoutMs());
+        AppliedFences.merge(restored).check((split, slot) -> fences.get(split), config.target().toString());
         this.keyFences = OffsetFence.loadKeyFences(config.target(), config.connectTimeoutMs());
         this.sources = new SourceKeys(config);
         this.refreshed = metrics.counter("keysRefreshed");
@@ -73,6 +80,16 @@ public class RedisSinkWriter implements SinkWriter<RedisEvent> {
         metrics.gauge("inFlight", (Gauge<Integer>) connection::inFlight);
         metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
         metrics.gauge("lagBytes", (Gauge<Long>) () -> maxOf(Progress.SplitProgress::lagBytes));
+    }
+
+    /** The fences applied so far: {@link #flush} ran before, so each is answered by the target. */
+    @Override
+    public java.util.List<AppliedFences> snapshotState(long checkpointId) {
+        Map<String, Map<Integer, Long>> m = new java.util.HashMap<>();
+        fences.forEach((split, offset) -> {
+            if (offset >= 0) m.put(split, Map.of(AppliedFences.STANDALONE, offset));
+        });
+        return java.util.List.of(new AppliedFences(m));
     }
 
     @Override

@@ -54,6 +54,21 @@ public record RedisSourceConfig(List<RedisEndpoint> nodes, SyncMode mode, RdbPar
         return !shardSlots.isEmpty();
     }
 
+    /**
+     * Where to connect for {@code split}: its address with the credentials of the current options. A split
+     * restored from a checkpoint holds no credentials, so a rotated password applies on resume; a standalone
+     * split whose address the options no longer name continues on the one node they name (a moved host; the
+     * split keeps its id, which its fences on the target are keyed by).
+     */
+    public RedisEndpoint endpointFor(RedisSplit split) {
+        RedisEndpoint n = split.node();
+        for (RedisEndpoint e : cluster() ? seeds : nodes) {
+            if (e.host().equals(n.host()) && e.port() == n.port()) return e;
+        }
+        if (!cluster() && nodes.size() == 1) return nodes.get(0);
+        return nodes.get(0).withAddress(n.host(), n.port());
+    }
+
     /** The initial splits: one per standalone node, or one per cluster shard. */
     public List<RedisSplit> initialSplits() {
         List<RedisSplit> splits = new java.util.ArrayList<>();

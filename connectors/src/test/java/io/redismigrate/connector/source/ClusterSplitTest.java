@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,10 +34,13 @@ class ClusterSplitTest {
     @Test
     void serializerRoundTripAndReadsVersion1() throws Exception {
         RedisSplitSerializer ser = new RedisSplitSerializer();
+        RedisEndpoint bare = new RedisEndpoint(NODE.host(), NODE.port(), null, null, NODE.tls());
         RedisSplit s = new RedisSplit(NODE, "abc", 42, SplitPhase.STREAM, 0, "0-5460,5470");
-        assertEquals(s, ser.deserialize(ser.getVersion(), ser.serialize(s)));
+        assertEquals(new RedisSplit(bare, "abc", 42, SplitPhase.STREAM, 0, "0-5460,5470"),
+                ser.deserialize(ser.getVersion(), ser.serialize(s)));
         RedisSplit standalone = new RedisSplit(NODE, "abc", 42, SplitPhase.STREAM, 3);
-        assertEquals(standalone, ser.deserialize(ser.getVersion(), ser.serialize(standalone)));
+        assertEquals(new RedisSplit(bare, "abc", 42, SplitPhase.STREAM, 3),
+                ser.deserialize(ser.getVersion(), ser.serialize(standalone)));
 
         // version 1 (before cluster sources): the same fields without the slots
         DataOutputSerializer v1 = new DataOutputSerializer(64);
@@ -54,6 +58,52 @@ class ClusterSplitTest {
         assertNull(old.slots());
         assertEquals(99, old.offset());
         assertEquals(2, old.db());
+    }
+
+    @Test
+    void credentialsNeverEnterTheSplitStateAndOldStatesLoseThem() throws Exception {
+        RedisSplitSerializer ser = new RedisSplitSerializer();
+        RedisEndpoint withSecret = new RedisEndpoint("127.0.0.1", 7001, "alice", "s3cr/t-pw", false);
+        byte[] bytes = ser.serialize(new RedisSplit(withSecret, "abc", 42, SplitPhase.STREAM, 0, "0-5460"));
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains("s3cr/t-pw") || text.contains("alice"), "credentials in the split state");
+
+        // version 2 wrote user and password: read, they are dropped (the current options supply them)
+        DataOutputSerializer v2 = new DataOutputSerializer(64);
+        v2.writeUTF("127.0.0.1");
+        v2.writeInt(7001);
+        v2.writeBoolean(true);
+        v2.writeUTF("alice");
+        v2.writeBoolean(true);
+        v2.writeUTF("old-password");
+        v2.writeBoolean(false);
+        v2.writeUTF("replid");
+        v2.writeLong(99);
+        v2.writeByte(SplitPhase.STREAM.ordinal());
+        v2.writeInt(0);
+        v2.writeBoolean(true);
+        v2.writeUTF("0-5460");
+        RedisSplit old = ser.deserialize(2, v2.getCopyOfBuffer());
+        assertNull(old.node().password());
+        assertNull(old.node().user());
+        assertEquals("slots-0-5460", old.splitId());
+        assertEquals(99, old.offset());
+    }
+
+    @Test
+    void theReaderConnectsWithTheCurrentOptionsCredentials() {
+        RedisEndpoint now = new RedisEndpoint("127.0.0.1", 7001, null, "rotated", false);
+        RedisSourceConfig standalone = new RedisSourceConfig(java.util.List.of(now), SyncMode.FULL_INCREMENTAL,
+                io.redismigrate.connector.rdb.RdbParserConfig.defaults(),
+                io.redismigrate.connector.replication.ReplicationConfig.defaults(), 1 << 20, null, false);
+        RedisSplit restored = new RedisSplit(new RedisEndpoint("127.0.0.1", 7001, null, null, false), "abc", 42,
+                SplitPhase.STREAM, 0);
+        assertEquals("rotated", standalone.endpointFor(restored).password());
+        // a moved host: the one node the options name, the split keeps its id (its fences are keyed by it)
+        RedisSplit moved = new RedisSplit(new RedisEndpoint("10.0.0.9", 6379, null, null, false), "abc", 42,
+                SplitPhase.STREAM, 0);
+        assertEquals(now, standalone.endpointFor(moved));
+        assertEquals("10.0.0.9:6379", moved.splitId());
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class RedisServer implements AutoCloseable {
         return ServerVersions.system().number();
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         while (true) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int port = s.getLocalPort();

@@ -109,6 +109,14 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
      * function libraries are emptied too (the snapshot loads them all again).
      */
     private java.util.List<RedisEvent> resyncCleanup(RedisEvent control) {
+        if (options.conflict() == MigrationOptions.Conflict.OVERWRITE) {
+            throw new java.io.UncheckedIOException(new ResyncNeedsCleanupException("source split " + control.splitId()
+                    + " needs a new snapshot (its replication stream could not be continued), which must empty the"
+                    + " target DBs in scope first; with --conflict overwrite they may hold keys this migration does not"
+                    + " own, so nothing was deleted and the job stopped. Choose: empty the target DBs in scope yourself"
+                    + " and start a new migration, or start a new migration (no savepoint) with --conflict overwrite,"
+                    + " accepting that keys the source deleted meanwhile may stay on the target"));
+        }
         java.util.List<RedisEvent> out = new java.util.ArrayList<>();
         String slots = control.args().length > 3 ? control.controlValue(3) : "";
         if (!slots.isEmpty()) {

@@ -31,9 +31,16 @@ public final class Precheck {
     private static final int TIMEOUT_MS = RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS;
 
     private final MigrationOptions options;
+    /** The savepoint or checkpoint the job is restored from (--from-savepoint, flink run -s), or null. */
+    private final String restoredFrom;
 
     public Precheck(MigrationOptions options) {
+        this(options, options.fromSavepoint());
+    }
+
+    public Precheck(MigrationOptions options, String restoredFrom) {
         this.options = options;
+        this.restoredFrom = restoredFrom;
     }
 
     /** {@code precheck} subcommand: prints the table; exit 0 without FAIL rows, else a one-line reason and exit 3. */
@@ -53,7 +60,17 @@ public final class Precheck {
      * @throws PrecheckFailedException naming the first failed check and its fix
      */
     public static List<CheckResult> ensurePassed(MigrationOptions options) throws IOException, PrecheckFailedException {
-        List<CheckResult> results = new Precheck(options).runAll();
+        return ensurePassed(options, options.fromSavepoint());
+    }
+
+    /**
+     * As {@link #ensurePassed(MigrationOptions)} for a job restored from {@code restoredFrom} (null: a new
+     * migration): a restored job's target holds its own keys, so the empty-target check is skipped (the sink
+     * checks its fences on the target instead, see RedisSink).
+     */
+    public static List<CheckResult> ensurePassed(MigrationOptions options, String restoredFrom)
+            throws IOException, PrecheckFailedException {
+        List<CheckResult> results = new Precheck(options, restoredFrom).runAll();
         CheckResult failed = firstFailure(results);
         if (failed != null) throw failure(failed);
         return results;
@@ -169,8 +186,9 @@ public final class Precheck {
     }
 
     private static String credentials(RedisEndpoint e) {
-        if (e.password() == null) return "connected without a password";
-        return e.user() == null ? "connected with a password" : "connected as user '" + e.user() + "'";
+        if (!e.hasPassword()) return "connected without a password";
+        String from = e.passwordSource() != null ? " from " + e.passwordSource() : "";
+        return e.user() == null ? "connected with a password" + from : "connected as user '" + e.user() + "'" + from;
     }
 
     private CheckResult sourceVersion(Node src) {
@@ -396,8 +414,9 @@ public final class Precheck {
             }
         }
         boolean overwrite = options.conflict() == MigrationOptions.Conflict.OVERWRITE;
-        if (options.fromSavepoint() != null) {
-            results.add(CheckResult.info("target DBs in scope", "resuming from a savepoint: the keys there are this migration's"));
+        if (restoredFrom != null) {
+            results.add(CheckResult.info("target DBs in scope", "resuming from " + restoredFrom
+                    + ": the keys there are this migration's (its fences on the target are checked at start)"));
             return results;
         }
         for (Map.Entry<Integer, Long> e : tgtKeys.entrySet()) {

@@ -12,8 +12,8 @@ import java.util.List;
 
 /** Versioned serializer of {@link RedisEnumState}. */
 public final class RedisEnumStateSerializer implements SimpleVersionedSerializer<RedisEnumState> {
-    /** 1: splits of serializer version 1; 2: splits of version 2 (with slot ranges). */
-    private static final int VERSION = 2;
+    /** N: splits of RedisSplitSerializer version N (2: with slot ranges; 3: without credentials). */
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -30,7 +30,7 @@ public final class RedisEnumStateSerializer implements SimpleVersionedSerializer
 
     @Override
     public RedisEnumState deserialize(int version, byte[] bytes) throws IOException {
-        if (version != 1 && version != VERSION) throw new IOException("unknown RedisEnumState serializer version " + version);
+        if (version < 1 || version > VERSION) throw new IOException("unknown RedisEnumState serializer version " + version);
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         int n = in.readInt();
         List<RedisSplit> splits = new ArrayList<>(n);

@@ -126,9 +126,10 @@ final class ReplicationSession implements Runnable {
      * kept the old replication id and offsets and answers {@code +CONTINUE}.
      */
     private RedisEndpoint[] resolveNode() throws IOException {
-        if (split.slots() == null) return new RedisEndpoint[] {split.node(), split.node()};
+        RedisEndpoint last = config.endpointFor(split);
+        if (split.slots() == null) return new RedisEndpoint[] {last, last};
         List<RedisEndpoint> seeds = new ArrayList<>();
-        seeds.add(split.node());
+        seeds.add(last);
         for (RedisEndpoint e : config.seeds()) if (!seeds.contains(e)) seeds.add(e);
         ClusterTopology topology = ClusterTopology.discoverAny(seeds, "source", config.replication().connectTimeoutMs());
         ClusterTopology.Shard shard = topology.shardForSlot(split.firstSlot());
@@ -152,7 +153,7 @@ final class ReplicationSession implements Runnable {
                 what = "replica";
             }
         }
-        if (!node.equals(split.node()) || config.preferReplica()) {
+        if (!node.toString().equals(split.node().toString()) || config.preferReplica()) {
             LOG.info("{}: reading the shard (slots {}) from {} {}", split.splitId(), shard.slotsText(), what, node);
         }
         return new RedisEndpoint[] {node, shard.master()};
@@ -167,7 +168,7 @@ final class ReplicationSession implements Runnable {
         if (split.slots() == null || connected == null || !(t instanceof IOException)) return t;
         try {
             List<RedisEndpoint> seeds = new ArrayList<>(config.seeds());
-            seeds.add(0, split.node());
+            seeds.add(0, config.endpointFor(split));
             ClusterTopology.Shard shard = ClusterTopology.discoverAny(seeds, "source", 2000).shardForSlot(split.firstSlot());
             if (shard != null && !connected.toString().equals(shard.master().toString()) && !config.preferReplica()) {
                 return new IOException("source shard " + split.splitId() + ": the replication connection closed after a "
@@ -193,7 +194,9 @@ final class ReplicationSession implements Runnable {
             } else if (Commands.is(name, Commands.PING)) {
                 // keeps the link alive; nothing to apply
             } else if (Commands.is(name, Commands.REPLCONF)) {
-                if (args.length > 1 && Commands.is(args[1], Commands.GETACK)) client.ack(reader.offset());
+                if (args.length > 1 && Commands.is(args[1], Commands.GETACK)) {
+                    client.ack(progress.ackable(replId, startOffset, reader.offset()));
+                }
             } else if (Commands.is(name, Commands.MULTI)) {
                 int txDb = db;
                 List<byte[][]> block = new ArrayList<>();
@@ -232,7 +235,7 @@ final class ReplicationSession implements Runnable {
                 queue.publish(); // nothing more arrived: hand over what we have now, for latency
                 long now = System.currentTimeMillis();
                 if (now - lastAck >= 100) {
-                    client.ack(reader.offset());
+                    client.ack(progress.ackable(replId, startOffset, reader.offset()));
                     lastAck = now;
                 }
             }

@@ -10,12 +10,14 @@ import org.apache.flink.core.memory.DataOutputView;
 import java.io.IOException;
 
 /**
- * Versioned serializer of {@link RedisSplit}. The password is part of the endpoint and therefore of checkpoints;
- * checkpoint storage must be protected like the job's configuration.
+ * Versioned serializer of {@link RedisSplit}. Only the node's address and TLS flag are written, never its user
+ * or password: the reader takes credentials from the current options ({@code RedisSourceConfig#endpointFor}),
+ * so checkpoints hold no secret and a rotated password works on resume. Versions 1 and 2 wrote the credentials;
+ * reading them drops those.
  */
 public final class RedisSplitSerializer implements SimpleVersionedSerializer<RedisSplit> {
-    /** 1: standalone node only; 2: + the shard's slot ranges (cluster source). */
-    private static final int VERSION = 2;
+    /** 1: standalone node only; 2: + the shard's slot ranges (cluster source); 3: without credentials. */
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -31,7 +33,7 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
 
     @Override
     public RedisSplit deserialize(int version, byte[] bytes) throws IOException {
-        if (version != 1 && version != VERSION) throw new IOException("unknown RedisSplit serializer version " + version);
+        if (version < 1 || version > VERSION) throw new IOException("unknown RedisSplit serializer version " + version);
         return read(new DataInputDeserializer(bytes), version);
     }
 
@@ -39,8 +41,6 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         RedisEndpoint n = split.node();
         out.writeUTF(n.host());
         out.writeInt(n.port());
-        writeNullable(n.user(), out);
-        writeNullable(n.password(), out);
         out.writeBoolean(n.tls());
         out.writeUTF(split.replId());
         out.writeLong(split.offset());
@@ -55,7 +55,13 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
     }
 
     public static RedisSplit read(DataInputView in, int version) throws IOException {
-        RedisEndpoint node = new RedisEndpoint(in.readUTF(), in.readInt(), readNullable(in), readNullable(in), in.readBoolean());
+        String host = in.readUTF();
+        int port = in.readInt();
+        if (version < 3) { // user and password: no longer used
+            readNullable(in);
+            readNullable(in);
+        }
+        RedisEndpoint node = new RedisEndpoint(host, port, null, null, in.readBoolean());
         String replId = in.readUTF();
         long offset = in.readLong();
         SplitPhase phase = SplitPhase.values()[in.readByte()];
