@@ -3,6 +3,7 @@ package io.redismigrate.job;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.TestData;
 import io.redismigrate.job.testutils.FlinkSessionCluster;
+import io.redismigrate.job.testutils.Load;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -101,7 +102,7 @@ class SessionClusterIT {
     }
 
     @Test
-    @Order(4) // last: main runs inside the JobManager, and a System.exit there would end the cluster for the others
+    @Order(9) // last: main runs inside the JobManager, and a System.exit there would end the cluster for the others
     void restSubmissionRunsTheJobLeavesTheJobManagerRunningAndReportsFailuresToTheCaller() throws Exception {
         try (RedisServer source = populatedSource(); RedisServer target = RedisServer.start()) {
             String jarId = upload(JAR);
@@ -147,6 +148,99 @@ class SessionClusterIT {
             assertTrue(err.startsWith("redis-migrate: failed:") && err.contains("out of memory"), err);
             assertFalse(c.out().contains("done"), c.out());
         }
+    }
+
+    /**
+     * The documented resume on a cluster: a stream job under write load, password from a file, no directory
+     * options (the cluster's execution.checkpointing.dir and savepoint-dir apply); {@code flink stop} with a
+     * savepoint; the source's password rotated; {@code flink run -s} continues with a partial resync (the precheck
+     * recognises the restore) and the target ends equal. No password byte is in the checkpoints, savepoints,
+     * cluster and client logs, or the REST API.
+     */
+    @Test
+    @Order(4)
+    void stopWithSavepointThenFlinkRunDashSResumesWithARotatedPasswordAndNoSecretAnywhere() throws Exception {
+        String oldPw = "cluster-Old/pw#1";
+        String newPw = "cluster-New@pw:2";
+        Path secrets = Files.createTempDirectory("redis-migrate-secret");
+        Path pwFile = secrets.resolve("source.pw");
+        Files.writeString(pwFile, oldPw + "\n");
+        try (RedisServer source = RedisServer.start("--repl-backlog-size", "64mb", "--requirepass", oldPw);
+             RedisServer target = RedisServer.start()) {
+            source.withClientPassword(oldPw);
+            TestData.populateAllTypes(source);
+            List<String> jobArgs = List.of("run", "--source", source.uri(), "--source-password-file", pwFile.toString(),
+                    "--target", target.uri(), "--mode", "full+incremental", "--checkpoint-interval", "1s", "--ttl-margin", "0s");
+            String first;
+            String second;
+            try (Load load = Load.start(source, "cl:", 1000)) {
+                first = submitDetached(List.of(), jobArgs);
+                awaitCheckpoints(first, 2);
+                assertTrue(Files.isDirectory(cluster.dir().resolve("checkpoints").resolve(first)),
+                        "checkpoints in the cluster's execution.checkpointing.dir");
+                Client stop = finish(start(cluster.client("stop", "-m", "127.0.0.1:" + cluster.restPort(), first)));
+                assertEquals(0, stop.exit(), stop.out() + stop.err());
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("Path: (\\S+)").matcher(stop.out());
+                assertTrue(m.find(), stop.out());
+                String savepoint = m.group(1);
+                assertTrue(savepoint.contains(cluster.dir().resolve("savepoints").toString()),
+                        "savepoint in the cluster's savepoint-dir: " + savepoint);
+                long syncFull = io.redismigrate.job.testutils.Migrations.stat(source, "sync_full");
+
+                source.call("CONFIG", "SET", "requirepass", newPw);
+                source.withClientPassword(newPw);
+                Files.writeString(pwFile, newPw);
+                second = submitDetached(List.of("-s", savepoint), jobArgs);
+                awaitCheckpoints(second, 1);
+                load.stop();
+                io.redismigrate.job.testutils.Migrations.awaitCaughtUp(source, target, JOB_TIMEOUT, null);
+                assertEquals(syncFull, io.redismigrate.job.testutils.Migrations.stat(source, "sync_full"),
+                        "the resume made a new full sync");
+                for (String pw : List.of(oldPw, newPw)) {
+                    for (String path : List.of("/jobs/" + second, "/jobs/" + second + "/config", "/jobs/" + second + "/plan",
+                            "/jobs/" + second + "/exceptions", "/jobs/" + second + "/checkpoints/config", "/jobmanager/config",
+                            "/jobs/" + first + "/config")) {
+                        assertFalse(cluster.rest(path).toString().contains(pw), "password in REST " + path);
+                    }
+                }
+                Client cancel = finish(start(cluster.client("cancel", "-m", "127.0.0.1:" + cluster.restPort(), second)));
+                assertEquals(0, cancel.exit(), cancel.out() + cancel.err());
+                awaitTerminal(second);
+            }
+            io.redismigrate.job.testutils.Migrations.dropHeartbeats(source);
+            io.redismigrate.job.testutils.Migrations.assertEqual(source, target);
+            for (String pw : List.of(oldPw, newPw)) ResumeSafetyEndToEndTest.assertNotInFiles(cluster.dir(), pw);
+        }
+    }
+
+    /** {@code flink run -d [flinkArgs] JAR jobArgs}; returns the new job's id once it is RUNNING. */
+    static String submitDetached(List<String> flinkArgs, List<String> jobArgs) throws Exception {
+        Set<String> before = cluster.jobIds();
+        List<String> cmd = new ArrayList<>(List.of("run", "-d", "-m", "127.0.0.1:" + cluster.restPort()));
+        cmd.addAll(flinkArgs);
+        cmd.add(JAR.toString());
+        cmd.addAll(jobArgs);
+        Client c = finish(start(cluster.client(cmd.toArray(new String[0]))));
+        assertEquals(0, c.exit(), c.out() + c.err());
+        Set<String> jobs = cluster.jobIds();
+        jobs.removeAll(before);
+        assertEquals(1, jobs.size(), "one new job: " + jobs + c.out() + c.err());
+        return jobs.iterator().next();
+    }
+
+    /** Waits until the job has completed {@code n} checkpoints (it is RUNNING and its sink is writing). */
+    static void awaitCheckpoints(String job, int n) throws Exception {
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode c = cluster.rest("/jobs/" + job + "/checkpoints");
+            if (c.path("counts").path("completed").asInt() >= n) return;
+            String state = cluster.jobState(job);
+            if (Set.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
+                fail("job " + job + " ended " + state + ": " + cluster.rootException(job));
+            }
+            Thread.sleep(200);
+        }
+        fail("job " + job + ": fewer than " + n + " checkpoints within " + JOB_TIMEOUT.toSeconds() + " s" + cluster.logTails());
     }
 
     static RedisServer populatedSource() throws IOException {

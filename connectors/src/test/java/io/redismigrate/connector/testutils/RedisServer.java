@@ -137,10 +137,25 @@ public final class RedisServer implements AutoCloseable {
 
     private RedisClient client() {
         if (client == null) {
-            client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(port)
-                    .withTimeout(Duration.ofSeconds(60)).build());
+            RedisURI.Builder uri = RedisURI.builder().withHost("127.0.0.1").withPort(port).withTimeout(Duration.ofSeconds(60));
+            if (clientPassword != null) uri.withPassword(clientPassword.toCharArray());
+            client = RedisClient.create(uri.build());
         }
         return client;
+    }
+
+    private String clientPassword;
+
+    /** The password the test's own connections AUTH with, or null. */
+    public String clientPassword() {
+        return clientPassword;
+    }
+
+    /** The password the test's own connections AUTH with from now on (after a requirepass or its rotation). */
+    public RedisServer withClientPassword(String password) {
+        closeClients();
+        clientPassword = password;
+        return this;
     }
 
     /** Runs any command through the string connection; the reply is returned as Lettuce's nested list form. */

@@ -134,6 +134,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 "parallelism.default: 1",
                 // a failing job should end FAILED at once, with its exception, not restart
                 "restart-strategy.type: none",
+                // the cluster's own state directories: a job without --checkpoint-dir/--savepoint-dir uses them
+                "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
+                "execution.checkpointing.savepoint-dir: " + dir.resolve("savepoints").toUri(),
                 "io.tmp.dirs: " + dir.resolve("tmp"),
                 "env.java.opts.all: " + String.join(" ", JAVA_OPTS),
                 "");

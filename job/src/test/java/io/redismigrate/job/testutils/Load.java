@@ -25,8 +25,9 @@ public final class Load implements AutoCloseable {
     private volatile boolean stopped;
 
     private Load(RedisServer source, String prefix, int opsPerSecond) {
-        client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(source.port())
-                .withTimeout(Duration.ofSeconds(30)).build());
+        RedisURI.Builder uri = RedisURI.builder().withHost("127.0.0.1").withPort(source.port()).withTimeout(Duration.ofSeconds(30));
+        if (source.clientPassword() != null) uri.withPassword(source.clientPassword().toCharArray());
+        client = RedisClient.create(uri.build());
         StatefulRedisConnection<String, String> connection = client.connect();
         RedisCommands<String, String> r = connection.sync();
         thread = new Thread(() -> {
