@@ -19,6 +19,8 @@ public final class RedisEndpoint implements Serializable {
     private final String user;
     private final String password;
     private final boolean tls;
+    // TLS: set only on a fresh copy (withAddress, withTls) before it is shared; null = TlsSettings.DEFAULTS
+    private TlsSettings tlsSettings;
 
     public RedisEndpoint(String host, int port, String user, String password, boolean tls) {
         this.host = Objects.requireNonNull(host);
@@ -76,7 +78,18 @@ public final class RedisEndpoint implements Serializable {
     public boolean tls() { return tls; }
 
     public RedisEndpoint withAddress(String newHost, int newPort) {
-        return new RedisEndpoint(newHost, newPort, user, password, tls);
+        RedisEndpoint e = new RedisEndpoint(newHost, newPort, user, password, tls);
+        e.tlsSettings = tlsSettings;
+        return e;
+    }
+
+    /** CA, client certificate and checks for rediss:// connections; null: the defaults. */
+    public TlsSettings tlsSettings() { return tlsSettings; }
+
+    public RedisEndpoint withTls(TlsSettings settings) {
+        RedisEndpoint e = withAddress(host, port);
+        e.tlsSettings = settings;
+        return e;
     }
 
     /** host:port, the form used in every message. */

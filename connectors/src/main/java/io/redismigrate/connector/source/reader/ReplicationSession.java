@@ -49,7 +49,7 @@ final class ReplicationSession implements Runnable {
     private volatile long offset;
 
     ReplicationSession(RedisSplit split, RedisSourceConfig config, SessionMetrics metrics) {
-        this.split = split;
+        this.split = withSourceTls(split, config);
         this.config = config;
         this.metrics = metrics;
         this.queue = new EventQueue(config.queueBytes());
@@ -62,6 +62,15 @@ final class ReplicationSession implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /**
+     * Splits reach the reader through their serializer, which keeps no TLS settings: the source's settings are
+     * those of this run (the same for every node of the source), so certificate files given at a resume apply.
+     */
+    private static RedisSplit withSourceTls(RedisSplit split, RedisSourceConfig config) {
+        RedisEndpoint node = split.node().withTls(config.nodes().get(0).tlsSettings());
+        return new RedisSplit(node, split.replId(), split.offset(), split.phase(), split.db(), split.slots());
     }
 
     EventQueue queue() {
