@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -51,6 +52,7 @@ public final class TestCerts {
         assumeTrue(run(null, "openssl", "version"), "openssl is not installed");
         assumeTrue(tlsBuilt(), "redis-server " + RedisServer.executable() + " is built without TLS");
         TestCerts c = new TestCerts(Files.createTempDirectory("redis-migrate-tls"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(c.dir))); // servers may still read them until then
         c.ca("ca");
         c.ca("other-ca");
         c.signed("server", newRsa(c.server.key()), "subjectAltName=IP:127.0.0.1,DNS:localhost");
@@ -60,6 +62,14 @@ public final class TestCerts {
         c.openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", c.ecClient.key().toString());
         c.signed("ec-client", List.of(), "extendedKeyUsage=clientAuth");
         return c;
+    }
+
+    private static void delete(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
     }
 
     private static void assumeTrue(boolean ok, String why) {
