@@ -95,6 +95,7 @@ public final class Main {
                 out.print(MigrationOptions.usage());
                 return EXIT_OK;
             }
+            for (String warning : options.warnings()) err.println(PROGRAM + ": " + warning);
             Command command = COMMANDS.get(options.subcommand());
             return command.execute(options, out, err);
         } catch (Throwable t) {

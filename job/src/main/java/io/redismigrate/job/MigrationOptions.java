@@ -1,9 +1,13 @@
 package io.redismigrate.job;
 
+import io.redismigrate.connector.resp.Pem;
 import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.resp.TlsSettings;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -65,7 +69,8 @@ public final class MigrationOptions implements Serializable {
         public String cliName() { return cliName; }
     }
 
-    private enum Kind { VALUE, LIST, FLAG }
+    /** SWITCH: a flag on the command line, {@code true}/{@code false} in a config file. */
+    private enum Kind { VALUE, LIST, FLAG, SWITCH }
 
     /** Option name (without --) → kind; LIST options are repeatable (db and db-map also split on commas). */
     static final Map<String, Kind> OPTIONS = new LinkedHashMap<>();
@@ -79,6 +84,10 @@ public final class MigrationOptions implements Serializable {
         }
         for (String l : new String[] {"db", "db-map", "include-prefix", "exclude-prefix"}) OPTIONS.put(l, Kind.LIST);
         OPTIONS.put("help", Kind.FLAG);
+        for (String side : new String[] {"source-", "target-", ""}) {
+            for (String t : new String[] {"tls-ca-cert", "tls-cert", "tls-key"}) OPTIONS.put(side + t, Kind.VALUE);
+            OPTIONS.put(side + "tls-skip-verify", Kind.SWITCH);
+        }
     }
 
     private final String subcommand;
@@ -111,6 +120,7 @@ public final class MigrationOptions implements Serializable {
     private final String heartbeatKeyPrefix;
     private final boolean forwardPublish;
     private final boolean sourcePreferReplica;
+    private final List<String> warnings = new ArrayList<>();
 
     private MigrationOptions(Values v) throws UsageException {
         this.help = v.has("help");
@@ -124,8 +134,8 @@ public final class MigrationOptions implements Serializable {
             if (subcommand == null) {
                 throw new UsageException("missing command: run, precheck or verify");
             }
-            this.source = endpoint(v, "source");
-            this.target = endpoint(v, "target");
+            this.source = Tls.apply(v, "source", endpoint(v, "source"), endpoint(v, "target"), warnings);
+            this.target = Tls.apply(v, "target", endpoint(v, "target"), source, warnings);
         }
         this.mode = choice(v, "mode", Mode.values(), Mode.FULL_INCREMENTAL);
         this.checkpointDir = path(v, "checkpoint-dir");
@@ -195,7 +205,7 @@ public final class MigrationOptions implements Serializable {
                 }
                 Kind kind = OPTIONS.get(name);
                 if (kind == null) throw new UsageException("unknown option '--" + name + "'" + suggestion(name));
-                if (kind == Kind.FLAG) {
+                if (kind == Kind.FLAG || kind == Kind.SWITCH) {
                     if (value != null) throw new UsageException("--" + name + " takes no value");
                     flags.put(name, "true", "--" + name);
                     continue;
@@ -235,7 +245,7 @@ public final class MigrationOptions implements Serializable {
                 if (kind == null || key.equals("config")) {
                     throw new UsageException("--config: unknown key '" + key + "' in " + file + suggestion(key));
                 }
-                if (kind == Kind.VALUE && e.getValue().size() != 1) {
+                if ((kind == Kind.VALUE || kind == Kind.SWITCH) && e.getValue().size() != 1) {
                     throw new UsageException(origin + " needs exactly one value");
                 }
                 if (kind == Kind.FLAG) {
@@ -302,6 +312,74 @@ public final class MigrationOptions implements Serializable {
         List<String> all(String name) { return raw.getOrDefault(name, List.of()); }
 
         String origin(String name) { return origins.getOrDefault(name, "--" + name); }
+    }
+
+    /**
+     * The TLS options of one side: {@code --SIDE-tls-…}, else the shared {@code --tls-…} (the certificate and key
+     * as a pair). Files are checked here (they must exist and parse) so a mistake is a usage error naming the
+     * option; connections read them again, so rotated files apply.
+     */
+    private static final class Tls {
+        static RedisEndpoint apply(Values v, String side, RedisEndpoint e, RedisEndpoint other, List<String> warnings)
+                throws UsageException {
+            for (String t : new String[] {"tls-ca-cert", "tls-cert", "tls-key", "tls-skip-verify"}) {
+                if (v.has(side + "-" + t) && !e.tls()) {
+                    throw new UsageException(v.origin(side + "-" + t) + " needs TLS on the " + side
+                            + ": use a rediss:// --" + side + " URI");
+                }
+                if (v.has(t) && !e.tls() && !other.tls()) {
+                    throw new UsageException(v.origin(t) + " needs TLS: use rediss:// in --source or --target");
+                }
+            }
+            if (!e.tls()) return e;
+            String ca = pick(v, side + "-tls-ca-cert", "tls-ca-cert");
+            boolean own = v.has(side + "-tls-cert") || v.has(side + "-tls-key");
+            String cert = own ? side + "-tls-cert" : "tls-cert";
+            String key = own ? side + "-tls-key" : "tls-key";
+            if (v.has(cert) != v.has(key)) {
+                String given = v.has(cert) ? cert : key;
+                throw new UsageException(v.origin(given) + " needs --" + (v.has(cert) ? key : cert) + " too (a client"
+                        + " certificate and its key go together)");
+            }
+            String skipOption = pick(v, side + "-tls-skip-verify", "tls-skip-verify");
+            boolean skip = skipOption != null && bool(v, skipOption);
+            if (skip) {
+                warnings.add("WARN: " + v.origin(skipOption) + ": the " + side + "'s TLS certificate and host name are"
+                        + " not checked; the connection is open to impersonation (man in the middle)");
+            }
+            if (ca != null) file(v, ca, false);
+            if (v.has(cert)) {
+                file(v, cert, false);
+                file(v, key, true);
+            }
+            return e.withTls(new TlsSettings(ca == null ? null : v.single(ca), v.single(cert), v.single(key), skip));
+        }
+
+        /** The option that applies: the side's own, else the shared one, else null. */
+        private static String pick(Values v, String own, String shared) {
+            return v.has(own) ? own : v.has(shared) ? shared : null;
+        }
+
+        private static boolean bool(Values v, String name) throws UsageException {
+            String s = v.single(name).trim();
+            if (s.equals("true")) return true;
+            if (s.equals("false")) return false;
+            throw new UsageException(v.origin(name) + " must be true or false (got '" + s + "')");
+        }
+
+        private static void file(Values v, String name, boolean privateKey) throws UsageException {
+            String f = v.single(name);
+            if (f.isBlank()) throw new UsageException(v.origin(name) + " must not be empty");
+            Path p = Paths.get(f);
+            if (!Files.isRegularFile(p)) throw new UsageException(v.origin(name) + ": file " + f + " does not exist");
+            if (!Files.isReadable(p)) throw new UsageException(v.origin(name) + ": file " + f + " is not readable");
+            try {
+                if (privateKey) Pem.privateKey(p);
+                else Pem.certificates(p);
+            } catch (IOException e) {
+                throw new UsageException(v.origin(name) + ": " + e.getMessage());
+            }
+        }
     }
 
     /** Environment variable holding the password of a side ("source", "target") whose URI has none. */
@@ -652,6 +730,9 @@ public final class MigrationOptions implements Serializable {
     /** --source-prefer replica: read each shard of a cluster source from a replica instead of its master. */
     public boolean sourcePreferReplica() { return sourcePreferReplica; }
 
+    /** Lines to print at start ({@code WARN: …}), e.g. for a TLS check turned off. */
+    public List<String> warnings() { return Collections.unmodifiableList(warnings); }
+
     /** One line for logs; endpoints as host:port only. */
     @Override
     public String toString() {
@@ -709,6 +790,19 @@ public final class MigrationOptions implements Serializable {
                 "  --heartbeat-key-prefix P     keys the tool writes on the source (default __redis_migrate:heartbeat)",
                 "  --publish on|off             forward PUBLISH from the replication stream (default on)",
                 "  --source-prefer master|replica  cluster source: read each shard from its master (default) or a replica",
+                "TLS (rediss:// URIs; host names are verified; PEM files, read again at each connection):",
+                "  --source-tls-ca-cert FILE    CA certificate(s) to trust for the source (default: the JVM's trust store)",
+                "  --source-tls-cert FILE       client certificate for a source with tls-auth-clients (with --source-tls-key)",
+                "  --source-tls-key FILE        its private key (PKCS#8, or PKCS#1 RSA / EC; unencrypted)",
+                "  --source-tls-skip-verify     trust any certificate and host name: open to impersonation (prints a WARN)",
+                "  --target-tls-ca-cert FILE    the same for the target",
+                "  --target-tls-cert FILE",
+                "  --target-tls-key FILE",
+                "  --target-tls-skip-verify ",
+                "  --tls-ca-cert FILE           for both sides, where the side's own option is not given",
+                "  --tls-cert FILE",
+                "  --tls-key FILE",
+                "  --tls-skip-verify ",
                 "  --config FILE                YAML (key: value) or .properties file with any option above; flags win",
                 "  --help                       this text",
                 "",

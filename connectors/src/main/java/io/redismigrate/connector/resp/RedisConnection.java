@@ -1,6 +1,5 @@
 package io.redismigrate.connector.resp;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -47,7 +46,7 @@ public final class RedisConnection implements Closeable {
     public static RedisConnection open(RedisEndpoint endpoint, String role, int timeoutMs) throws RedisAccessException {
         Socket socket;
         try {
-            socket = endpoint.tls() ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+            socket = new Socket();
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), timeoutMs);
@@ -61,6 +60,8 @@ public final class RedisConnection implements Closeable {
         } catch (IOException e) {
             throw new RedisAccessException(role + " " + endpoint + " is unreachable (" + e.getMessage() + "); check the address and network");
         }
+        TlsHandshake tls = endpoint.tls() ? new TlsHandshake(endpoint, role) : null;
+        if (tls != null) socket = tls.wrap(socket, timeoutMs);
         RedisConnection c = null;
         try {
             c = new RedisConnection(endpoint, role, socket);
@@ -71,6 +72,8 @@ public final class RedisConnection implements Closeable {
             throw e;
         } catch (IOException e) {
             closeQuietly(c, socket);
+            String tlsProblem = tls == null ? null : tls.explainAfterHandshake(e);
+            if (tlsProblem != null) throw new RedisAccessException(tlsProblem);
             throw new RedisAccessException(role + " " + endpoint + " closed the connection during the handshake (" + e.getMessage() + "); is it a Redis server, and does it need TLS (rediss://)?");
         }
     }

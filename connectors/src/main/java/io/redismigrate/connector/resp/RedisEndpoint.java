@@ -28,6 +28,8 @@ public final class RedisEndpoint implements Serializable {
     /** "file:PATH" or "env:NAME": where {@link #password()} is read from when the URI has none; null otherwise. */
     private final String passwordFrom;
     private final boolean tls;
+    // TLS: set only on a fresh copy (withAddress, withTls) before it is shared; null = TlsSettings.DEFAULTS
+    private TlsSettings tlsSettings;
 
     public RedisEndpoint(String host, int port, String user, String password, boolean tls) {
         this(host, port, user, password, null, tls);
@@ -196,16 +198,30 @@ public final class RedisEndpoint implements Serializable {
 
     /** This endpoint with its password read from {@code file} at each connection (instead of the URI's). */
     public RedisEndpoint withPasswordFile(String file) {
-        return new RedisEndpoint(host, port, user, null, "file:" + Path.of(file).toAbsolutePath().normalize(), tls);
+        return copyTls(new RedisEndpoint(host, port, user, null, "file:" + Path.of(file).toAbsolutePath().normalize(), tls));
     }
 
     /** This endpoint with its password read from environment variable {@code name} at each connection. */
     public RedisEndpoint withPasswordEnv(String name) {
-        return new RedisEndpoint(host, port, user, null, "env:" + name, tls);
+        return copyTls(new RedisEndpoint(host, port, user, null, "env:" + name, tls));
     }
 
     public RedisEndpoint withAddress(String newHost, int newPort) {
-        return new RedisEndpoint(newHost, newPort, user, password, passwordFrom, tls);
+        return copyTls(new RedisEndpoint(newHost, newPort, user, password, passwordFrom, tls));
+    }
+
+    private RedisEndpoint copyTls(RedisEndpoint e) {
+        e.tlsSettings = tlsSettings;
+        return e;
+    }
+
+    /** CA, client certificate and checks for rediss:// connections; null: the defaults. */
+    public TlsSettings tlsSettings() { return tlsSettings; }
+
+    public RedisEndpoint withTls(TlsSettings settings) {
+        RedisEndpoint e = withAddress(host, port);
+        e.tlsSettings = settings;
+        return e;
     }
 
     /** host:port, the form used in every message. */

@@ -1,7 +1,10 @@
 package io.redismigrate.connector.testutils;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -29,6 +32,7 @@ public final class RedisServer implements AutoCloseable {
     private volatile Process process;
     private final List<String> args;
     private final ServerVersion serverVersion;
+    private TestCerts tls; // set for a TLS-only server: the Lettuce client then uses TLS with the CA and client cert
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
     private StatefulRedisConnection<byte[], byte[]> binary;
@@ -53,12 +57,37 @@ public final class RedisServer implements AutoCloseable {
      * the option; Redis 6.0 allows DEBUG without it), then {@code extraArgs}.
      */
     public static RedisServer start(ServerVersion v, String... extraArgs) throws IOException {
+        return start(v, null, null, extraArgs);
+    }
+
+    /**
+     * A server of the system version that listens for TLS only ({@code --port 0 --tls-port P}), with
+     * {@code serverCert}, the CA of {@code certs} and {@code tls-auth-clients authClients} (yes, no or optional).
+     * {@link #uri()} is then a {@code rediss://} URI; the helpers ({@link #sync()}…) connect with the CA and
+     * the client certificate, without a host name check.
+     */
+    public static RedisServer startTls(TestCerts certs, TestCerts.Pair serverCert, String authClients, String... extraArgs)
+            throws IOException {
+        List<String> tlsArgs = List.of("--tls-cert-file", serverCert.cert().toString(), "--tls-key-file",
+                serverCert.key().toString(), "--tls-ca-cert-file", certs.caCert.toString(), "--tls-auth-clients", authClients);
+        RedisServer s = start(ServerVersions.system(), certs, tlsArgs, extraArgs);
+        s.tls = certs;
+        return s;
+    }
+
+    private static RedisServer start(ServerVersion v, TestCerts certs, List<String> tlsArgs, String... extraArgs) throws IOException {
         Path dir = Files.createTempDirectory("redis-migrate-test");
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
-            List<String> cmd = new ArrayList<>(List.of(v.executable(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            List<String> cmd = new ArrayList<>(List.of(v.executable()));
+            if (certs == null) {
+                cmd.addAll(List.of("--port", String.valueOf(port)));
+            } else {
+                cmd.addAll(List.of("--port", "0", "--tls-port", String.valueOf(port)));
+                cmd.addAll(tlsArgs);
+            }
+            cmd.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
             if (v.debugCommandOption()) cmd.addAll(List.of("--enable-debug-command", "yes"));
             cmd.addAll(List.of("--repl-diskless-sync-delay", "0", "--daemonize", "no", "--protected-mode", "no"));
             cmd.addAll(Arrays.asList(extraArgs));
@@ -112,12 +141,14 @@ public final class RedisServer implements AutoCloseable {
     public ServerVersion serverVersion() { return serverVersion; }
     public Path dir() { return dir; }
 
-    public String uri() { return "redis://127.0.0.1:" + port; }
+    public String uri() { return scheme() + "://127.0.0.1:" + port; }
 
     /** URI with credentials, e.g. {@code uri("alice", "secret")} or {@code uri(null, "secret")}. */
     public String uri(String user, String password) {
-        return "redis://" + (user == null ? "" : user) + ":" + password + "@127.0.0.1:" + port;
+        return scheme() + "://" + (user == null ? "" : user) + ":" + password + "@127.0.0.1:" + port;
     }
+
+    private String scheme() { return tls == null ? "redis" : "rediss"; }
 
     public RedisCommands<String, String> sync() {
         if (connection == null) connection = client().connect();
@@ -139,7 +170,13 @@ public final class RedisServer implements AutoCloseable {
         if (client == null) {
             RedisURI.Builder uri = RedisURI.builder().withHost("127.0.0.1").withPort(port).withTimeout(Duration.ofSeconds(60));
             if (clientPassword != null) uri.withPassword(clientPassword.toCharArray());
+            if (tls != null) uri.withSsl(true).withVerifyPeer(SslVerifyMode.CA);
             client = RedisClient.create(uri.build());
+            if (tls != null) {
+                client.setOptions(ClientOptions.builder().sslOptions(SslOptions.builder().jdkSslProvider()
+                        .trustManager(tls.caCert.toFile())
+                        .keyManager(tls.client.cert().toFile(), tls.client.key().toFile(), null).build()).build());
+            }
         }
         return client;
     }

@@ -49,7 +49,7 @@ final class ReplicationSession implements Runnable {
     private volatile long offset;
 
     ReplicationSession(RedisSplit split, RedisSourceConfig config, SessionMetrics metrics) {
-        this.split = split;
+        this.split = split; // holds no credentials nor TLS settings: see RedisSourceConfig#endpointFor
         this.config = config;
         this.metrics = metrics;
         this.queue = new EventQueue(config.queueBytes());
