@@ -18,12 +18,17 @@ final class Human {
         return unit == 0 ? String.format(Locale.ROOT, "%.0f B", bytes) : String.format(Locale.ROOT, "%.1f %s", bytes, UNITS[unit]);
     }
 
-    /** {@code 45 s}, {@code 12 min}, {@code 2.5 h}, {@code 3.0 d}. */
+    /** {@code under 1 s}, {@code 45 s}, {@code 12 min}, {@code 2.5 h}, {@code 3 d}. */
     static String duration(double seconds) {
+        if (seconds < 1) return "under 1 s";
         if (seconds < 60) return String.format(Locale.ROOT, "%.0f s", seconds);
         if (seconds < 3600) return String.format(Locale.ROOT, "%.0f min", seconds / 60);
-        if (seconds < 2 * 86400) return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
-        return String.format(Locale.ROOT, "%.1f d", seconds / 86400);
+        if (seconds < 2 * 86400) return oneDecimal(seconds / 3600) + " h";
+        return oneDecimal(seconds / 86400) + " d";
+    }
+
+    private static String oneDecimal(double v) {
+        return String.format(Locale.ROOT, "%.1f", v).replaceFirst("\\.0$", "");
     }
 
     /** Rounds up to whole MB below 1 GB, to whole GB above: a value to type into CONFIG SET. */

@@ -104,7 +104,7 @@ final class ResumeWindow {
         } else if (Double.isInfinite(coverage)) {
             detail.append(": covers a stop of any length (unbounded: no writes seen)");
         } else {
-            detail.append(": covers a stop of ~").append(Human.duration(coverage));
+            detail.append(": covers a stop of ").append(coverage < 1 ? "" : "~").append(Human.duration(coverage));
         }
 
         if (coverage >= MIN_COVERAGE.toSeconds()) return CheckResult.info(CHECK, detail.toString());

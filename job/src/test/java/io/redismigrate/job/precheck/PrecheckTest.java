@@ -251,8 +251,8 @@ class PrecheckTest {
             String d = window.detail();
             assertTrue(d.matches("write rate [0-9.]+ (KB|MB)/s \\((master_repl_offset|client input) over .*"), d);
             assertTrue(d.contains(withReplica ? "(master_repl_offset over" : "(client input over"), d);
-            assertTrue(d.contains("repl-backlog-size 16kb: covers a stop of ~"), d);
-            assertTrue(d.matches(".*fix: CONFIG SET repl-backlog-size \\d+(mb|gb) on the source \\(1.0 h at this rate.*"), d);
+            assertTrue(d.contains("repl-backlog-size 16kb: covers a stop of "), d);
+            assertTrue(d.matches(".*fix: CONFIG SET repl-backlog-size \\d+(mb|gb) on the source \\(1 h at this rate.*"), d);
             assertTrue(d.contains("in its redis.conf"), d);
         }
     }
@@ -265,7 +265,7 @@ class PrecheckTest {
         assertEquals(CheckResult.Status.INFO, window.status(), window.toString());
         assertTrue(window.detail().startsWith("write rate 0 B/s (no writes seen; "), window.detail());
         // no replica: the source frees its backlog repl-backlog-ttl (3600 s) after the job stops
-        assertTrue(window.detail().contains("repl-backlog-size 64mb: covers a stop of up to 1.0 h (repl-backlog-ttl 3600"),
+        assertTrue(window.detail().contains("repl-backlog-size 64mb: covers a stop of up to 1 h (repl-backlog-ttl 3600"),
                 window.detail());
 
         List<CheckResult> full = runAll("precheck", "--source", source.uri(), "--target", target.uri(), "--mode", "full");
