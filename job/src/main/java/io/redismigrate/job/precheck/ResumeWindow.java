@@ -102,23 +102,22 @@ final class ResumeWindow {
             detail.append(": covers a stop of up to ").append(Human.duration(ttl)).append(" (repl-backlog-ttl ").append(ttl)
                     .append(": with no other replica the source frees its backlog that long after the job stops)");
         } else if (Double.isInfinite(coverage)) {
-            detail.append(": covers a stop of any length (unbounded: no writes seen)");
+            detail.append(": covers a stop of any length (unbounded)");
         } else {
             detail.append(": covers a stop of ").append(coverage < 1 ? "" : "~").append(Human.duration(coverage));
         }
-
         if (coverage >= MIN_COVERAGE.toSeconds()) return CheckResult.info(CHECK, detail.toString());
         detail.append("; below ").append(Human.duration(MIN_COVERAGE.toSeconds()))
-                .append(", so a longer stop resumes with a new snapshot; fix: ");
-        if (ttlLimits) {
-            detail.append("CONFIG SET repl-backlog-ttl 0 on the source, and repl-backlog-ttl 0 in its redis.conf");
-        } else {
-            String size = Sizes.format(Human.roundUpSize(rate * SUGGESTED_COVERAGE.toSeconds()));
-            detail.append("CONFIG SET repl-backlog-size ").append(size).append(" on the source (")
-                    .append(Human.duration(SUGGESTED_COVERAGE.toSeconds())).append(" at this rate; size it for the peak rate),")
-                    .append(" and repl-backlog-size ").append(size).append(" in its redis.conf so a restart keeps it");
-        }
+                .append(", so a longer stop resumes with a new snapshot; fix: ").append(fix(ttlLimits, rate));
         return CheckResult.warn(CHECK, detail.toString());
+    }
+
+    /** The commands that widen the window: lift the TTL, or a backlog of {@link #SUGGESTED_COVERAGE} at {@code rate}. */
+    private static String fix(boolean ttlLimits, double rate) {
+        if (ttlLimits) return "CONFIG SET repl-backlog-ttl 0 on the source, and repl-backlog-ttl 0 in its redis.conf";
+        String size = Sizes.format(Human.roundUpSize(rate * SUGGESTED_COVERAGE.toSeconds()));
+        return "CONFIG SET repl-backlog-size " + size + " on the source (" + Human.duration(SUGGESTED_COVERAGE.toSeconds())
+                + " at this rate; size it for the peak rate), and repl-backlog-size " + size + " in its redis.conf so a restart keeps it";
     }
 
     /**

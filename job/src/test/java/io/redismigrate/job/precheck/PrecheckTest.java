@@ -273,6 +273,16 @@ class PrecheckTest {
     }
 
     @Test
+    void resumeWindowWarnsWhenAShortBacklogTtlEndsItFirst() throws Exception {
+        source.call("CONFIG", "SET", "repl-backlog-ttl", "60");
+        CheckResult window = row(runAll("precheck", "--source", source.uri(), "--target", target.uri()), "source resume window");
+        assertEquals(CheckResult.Status.WARN, window.status(), window.toString());
+        assertTrue(window.detail().contains("covers a stop of up to 1 min (repl-backlog-ttl 60: ")
+                && window.detail().endsWith("fix: CONFIG SET repl-backlog-ttl 0 on the source, and repl-backlog-ttl 0 in its redis.conf"),
+                window.detail());
+    }
+
+    @Test
     void configRefusedFallsBackToInfo() throws Exception {
         source.call("ACL", "SETUSER", "noconfig", "on", ">pw", "~*", "+@all", "-config");
         target.call("ACL", "SETUSER", "noconfig", "on", ">pw", "~*", "+@all", "-config");
