@@ -21,7 +21,8 @@ import java.util.TreeSet;
 
 /**
  * Checks that a migration can start: both nodes reachable with the given credentials, versions and RDB formats,
- * permissions, topology, memory and whether the target DBs in scope are empty. An unreachable node or a refused
+ * permissions, topology, memory, the source's resume window (stream modes; takes {@link ResumeWindow#sampleInterval}),
+ * the target's persistence and whether the target DBs in scope are empty. An unreachable node or a refused
  * password is not a row but a {@link RedisAccessException} (fail fast, exit 3).
  *
  * <p>Used by the {@code precheck} subcommand ({@link #execute}) and at the start of {@code run}
@@ -101,7 +102,9 @@ public final class Precheck {
             ClusterTopology cluster = src.cluster ? ClusterTopology.read(source) : null;
             Map<Integer, Long> srcKeys;
             int srcDatabases;
+            List<RedisEndpoint> readNodes = new ArrayList<>(); // the nodes the job replicates from
             if (cluster == null) {
+                readNodes.add(options.source());
                 results.add(topology("source", src));
                 results.add(psyncPermission(source, src));
                 results.add(disklessDelay(source, src));
@@ -115,6 +118,7 @@ public final class Precheck {
                 List<CheckResult> delay = new ArrayList<>();
                 for (ClusterTopology.Shard shard : cluster.shards()) {
                     RedisEndpoint read = readNode(shard);
+                    readNodes.add(read);
                     // every shard's node must answer with the credentials: unreachable fails fast (exit 3)
                     try (RedisConnection c = RedisConnection.open(read, "source", TIMEOUT_MS)) {
                         Node n = Node.read(c);
@@ -136,6 +140,9 @@ public final class Precheck {
             results.add(targetWritable(tgt));
             results.add(decodingPath(src, tgt));
             results.add(memory(src, tgt));
+            boolean stream = options.mode().includesStream();
+            if (stream) results.addAll(ResumeWindow.check(readNodes, cluster != null));
+            results.addAll(TargetPersistence.check(target, tgt.cluster, stream));
             results.addAll(scope(srcDatabases, srcKeys, cluster != null, target, tgt.cluster));
         }
         return results;
@@ -252,7 +259,7 @@ public final class Precheck {
         return shard.replicas().get(0); // healthy first, then by address (as the reader picks)
     }
 
-    private static CheckResult prefixed(RedisEndpoint node, CheckResult r) {
+    static CheckResult prefixed(RedisEndpoint node, CheckResult r) {
         return new CheckResult(r.check(), r.status(), node + ": " + r.detail());
     }
 

@@ -3,13 +3,30 @@ package io.redismigrate.job.precheck;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.TestCluster;
 import io.redismigrate.job.MainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** precheck with a Redis Cluster target: passes for DB 0; other source DBs need --db or --db-map. */
 class PrecheckClusterTargetTest {
+    private static Duration defaultSample;
+
+    @BeforeAll
+    static void shortSample() {
+        defaultSample = ResumeWindow.sampleInterval;
+        ResumeWindow.sampleInterval = Duration.ofMillis(200);
+    }
+
+    @AfterAll
+    static void restoreSample() {
+        ResumeWindow.sampleInterval = defaultSample;
+    }
+
     @Test
     void clusterTargetPassesAndOtherDbsNeedAMapping() throws Exception {
         try (RedisServer source = RedisServer.start(); TestCluster cluster = TestCluster.start(3)) {
@@ -17,6 +34,7 @@ class PrecheckClusterTargetTest {
             MainTest.Run ok = MainTest.run("precheck", "--source", source.uri(), "--target", cluster.uri());
             assertEquals(0, ok.code(), ok.out() + ok.err());
             assertTrue(ok.out().contains("Redis Cluster"), ok.out());
+            assertTrue(ok.out().matches("(?s).*target persistence +\\| WARN   \\| every master \\(3\\): none \\(appendonly no.*"), ok.out());
 
             source.sync().select(3);
             source.sync().set("b", "2");

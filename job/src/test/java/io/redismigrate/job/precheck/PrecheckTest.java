@@ -4,11 +4,19 @@ import io.redismigrate.connector.testutils.RedisCluster;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.job.MigrationOptions;
 import io.redismigrate.job.MainTest;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,8 +25,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PrecheckTest {
+    private static Duration defaultSample;
     private RedisServer source;
     private RedisServer target;
+
+    @BeforeAll
+    static void shortSample() {
+        defaultSample = ResumeWindow.sampleInterval;
+        ResumeWindow.sampleInterval = Duration.ofMillis(500);
+    }
+
+    @AfterAll
+    static void restoreSample() {
+        ResumeWindow.sampleInterval = defaultSample;
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -177,6 +197,11 @@ class PrecheckTest {
             assertEquals(CheckResult.Status.OK, psync.status(), psync.toString());
             assertTrue(psync.detail().contains("on every shard's master"), psync.detail());
             assertTrue(row(rows, "source DBs in scope").detail().contains("30 keys (db0=30)"), row(rows, "source DBs in scope").detail());
+            List<CheckResult> windows = rows.stream().filter(r -> r.check().equals("source resume window")).collect(Collectors.toList());
+            assertEquals(3, windows.size(), windows.toString()); // one per shard's master
+            for (RedisServer m : cluster.masters()) {
+                assertTrue(windows.stream().anyMatch(w -> w.detail().startsWith("127.0.0.1:" + m.port() + ": write rate ")), windows.toString());
+            }
 
             CheckResult viaReplica = row(runAll("precheck", "--source", seed.uri(), "--target", target.uri(),
                     "--source-prefer", "replica"), "source PSYNC permission");
@@ -212,6 +237,122 @@ class PrecheckTest {
                 "--db-map", "1:20");
         assertEquals(3, m.code());
         assertTrue(m.err().contains("source db1 maps to target db20, but the target has 16 databases"), m.err());
+    }
+
+    @ParameterizedTest(name = "replica attached: {0}")
+    @ValueSource(booleans = {false, true})
+    void resumeWindowWarnsWhenWritesOutrunASmallBacklog(boolean withReplica) throws Exception {
+        try (RedisServer replica = withReplica ? RedisServer.start() : null) {
+            if (replica != null) attach(replica, source); // then master_repl_offset moves with the writes
+            source.call("CONFIG", "SET", "repl-backlog-size", "16384");
+            CheckResult window = whileWriting(() -> row(runAll("precheck", "--source", source.uri(), "--target", target.uri()),
+                    "source resume window"));
+            assertEquals(CheckResult.Status.WARN, window.status(), window.toString());
+            String d = window.detail();
+            assertTrue(d.matches("write rate [0-9.]+ (KB|MB)/s \\((master_repl_offset|client input) over .*"), d);
+            assertTrue(d.contains(withReplica ? "(master_repl_offset over" : "(client input over"), d);
+            assertTrue(d.contains("repl-backlog-size 16kb: covers a stop of "), d);
+            assertTrue(d.matches(".*fix: CONFIG SET repl-backlog-size \\d+(mb|gb) on the source \\(1 h at this rate.*"), d);
+            assertTrue(d.contains("in its redis.conf"), d);
+        }
+    }
+
+    @Test
+    void resumeWindowIsInfoWithALargeBacklogAndNoWrites() throws Exception {
+        source.call("CONFIG", "SET", "repl-backlog-size", "64mb");
+        List<CheckResult> rows = runAll("precheck", "--source", source.uri(), "--target", target.uri());
+        CheckResult window = row(rows, "source resume window");
+        assertEquals(CheckResult.Status.INFO, window.status(), window.toString());
+        assertTrue(window.detail().startsWith("write rate 0 B/s (no writes seen; "), window.detail());
+        // no replica: the source frees its backlog repl-backlog-ttl (3600 s) after the job stops
+        assertTrue(window.detail().contains("repl-backlog-size 64mb: covers a stop of up to 1 h (repl-backlog-ttl 3600"),
+                window.detail());
+
+        List<CheckResult> full = runAll("precheck", "--source", source.uri(), "--target", target.uri(), "--mode", "full");
+        assertTrue(full.stream().noneMatch(r -> r.check().equals("source resume window")), full.toString());
+    }
+
+    @Test
+    void resumeWindowWarnsWhenAShortBacklogTtlEndsItFirst() throws Exception {
+        source.call("CONFIG", "SET", "repl-backlog-ttl", "60");
+        CheckResult window = row(runAll("precheck", "--source", source.uri(), "--target", target.uri()), "source resume window");
+        assertEquals(CheckResult.Status.WARN, window.status(), window.toString());
+        assertTrue(window.detail().contains("covers a stop of up to 1 min (repl-backlog-ttl 60: ")
+                && window.detail().endsWith("fix: CONFIG SET repl-backlog-ttl 0 on the source, and repl-backlog-ttl 0 in its redis.conf"),
+                window.detail());
+    }
+
+    @Test
+    void configRefusedFallsBackToInfo() throws Exception {
+        source.call("ACL", "SETUSER", "noconfig", "on", ">pw", "~*", "+@all", "-config");
+        target.call("ACL", "SETUSER", "noconfig", "on", ">pw", "~*", "+@all", "-config");
+        List<CheckResult> rows = runAll("precheck", "--source", source.uri("noconfig", "pw"),
+                "--target", target.uri("noconfig", "pw"));
+        assertTrue(row(rows, "source resume window").detail().contains("repl_backlog_size (INFO; CONFIG GET refused) 1mb"),
+                row(rows, "source resume window").detail());
+        CheckResult persistence = row(rows, "target persistence");
+        assertEquals(CheckResult.Status.INFO, persistence.status(), persistence.toString());
+        assertTrue(persistence.detail().startsWith("AOF off, RDB save rules unknown (INFO persistence; CONFIG GET refused)"),
+                persistence.detail());
+    }
+
+    @Test
+    void targetPersistenceIsReported() throws Exception {
+        // the harness starts servers with save "" and appendonly no
+        CheckResult none = row(runAll("precheck", "--source", source.uri(), "--target", target.uri()), "target persistence");
+        assertEquals(CheckResult.Status.WARN, none.status(), none.toString());
+        assertTrue(none.detail().startsWith("none (appendonly no, save \"\"): a target restart loses everything; "
+                + TargetPersistence.ON_LOST_WRITES + "; turn on AOF with CONFIG SET appendonly yes"), none.detail());
+        CheckResult full = row(runAll("precheck", "--source", source.uri(), "--target", target.uri(), "--mode", "full"),
+                "target persistence");
+        assertEquals(CheckResult.Status.INFO, full.status(), full.toString());
+
+        target.call("CONFIG", "SET", "appendonly", "yes");
+        CheckResult aof = row(runAll("precheck", "--source", source.uri(), "--target", target.uri()), "target persistence");
+        assertEquals(CheckResult.Status.INFO, aof.status(), aof.toString());
+        assertEquals("AOF on (appendfsync everysec): a target restart loses at most ~1 s of writes", aof.detail());
+
+        target.call("CONFIG", "SET", "appendonly", "no");
+        target.call("CONFIG", "SET", "save", "3600 1");
+        CheckResult rdb = row(runAll("precheck", "--source", source.uri(), "--target", target.uri()), "target persistence");
+        assertEquals(CheckResult.Status.INFO, rdb.status(), rdb.toString());
+        assertEquals("RDB snapshots only (save 3600 1): a target restart loses the writes since the last save", rdb.detail());
+    }
+
+    private interface Body<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code body} while another thread writes ~1 KB values to the source (a few hundred KB/s). */
+    private <T> T whileWriting(Body<T> body) throws Exception {
+        byte[] value = new byte[1024];
+        Arrays.fill(value, (byte) 'v');
+        byte[] key = "writer".getBytes(StandardCharsets.UTF_8);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    source.binary().set(key, value);
+                    Thread.sleep(2);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "precheck-test-writer");
+        source.binary(); // connect before the samples
+        writer.start();
+        try {
+            return body.run();
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
+    private static void attach(RedisServer replica, RedisServer master) throws InterruptedException {
+        replica.call("REPLICAOF", "127.0.0.1", String.valueOf(master.port()));
+        for (int i = 0; i < 100 && !replica.sync().info("replication").contains("master_link_status:up"); i++) Thread.sleep(50);
+        assertTrue(replica.sync().info("replication").contains("master_link_status:up"), "replica did not attach");
     }
 
     @Test
