@@ -33,7 +33,12 @@ public final class MigrationJob {
     public static int run(MigrationOptions o, PrintStream out, PrintStream err) throws Exception {
         Directories dirs = Directories.of(o, flinkConfiguration());
         // a job Flink restores (flink run -s, the Kubernetes operator's savepoint upgrade) resumes like --from-savepoint
-        Precheck.ensurePassed(o, dirs.restoreFrom());
+        for (io.redismigrate.job.precheck.CheckResult r : Precheck.ensurePassed(o, dirs.restoreFrom())) {
+            // what precheck would warn about (a short resume window, a target without persistence) is said here too
+            if (r.status() == io.redismigrate.job.precheck.CheckResult.Status.WARN) {
+                out.println("redis-migrate: WARN " + r.check() + ": " + r.detail());
+            }
+        }
         if (dirs.warning() != null) err.println("redis-migrate: WARN " + dirs.warning());
         int targetRdb;
         boolean absTtl;
