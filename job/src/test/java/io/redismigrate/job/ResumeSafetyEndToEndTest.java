@@ -232,7 +232,9 @@ class ResumeSafetyEndToEndTest {
                 job.awaitLog("snapshot parsed", T);
                 Migrations.awaitCaughtUp(source, target, T, job); // applied, but no checkpoint completed yet
                 source.sync().incr("not-yet-durable");
-                assertEquals(0L, source.sync().waitForReplication(1, 1500), "the job ACKed an offset no checkpoint covers");
+                long acked = source.sync().waitForReplication(1, 1500);
+                assertEquals(0L, acked, "the job ACKed an offset no checkpoint covers: " + Migrations.info(source, "replication")
+                        + "\n" + job.output());
                 job.stop(T);
             }
         }
