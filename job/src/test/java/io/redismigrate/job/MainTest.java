@@ -118,4 +118,31 @@ public class MainTest {
     void everySubcommandIsRegistered() {
         assertEquals(java.util.Set.of("run", "precheck", "verify"), Main.COMMANDS.keySet());
     }
+
+    /**
+     * Every printable character inside a password, through the command line's error paths (bad URI, bad port,
+     * unreachable node, a stray argument, an unknown option value): never printed.
+     */
+    @Test
+    void noErrorPathPrintsThePasswordWhateverItsCharacters() throws Exception {
+        int closed = closedPort();
+        for (char c = 0x21; c < 0x7f; c++) {
+            String pw = "Zq" + c + "k7" + c + "W";
+            String enc = java.net.URLEncoder.encode(pw, StandardCharsets.UTF_8).replace("+", "%20");
+            for (String p : java.util.List.of(pw, enc)) {
+                java.util.List<String[]> cases = java.util.List.of(
+                        new String[] {"precheck", "--source", "redis://:" + p + "@", "--target", "redis://127.0.0.1:1"},
+                        new String[] {"precheck", "--source", "redis://u:" + p + "@h:port", "--target", "redis://127.0.0.1:1"},
+                        new String[] {"precheck", "--source", "redis://:" + p + "@127.0.0.1:" + closed, "--target", "redis://127.0.0.1:1"},
+                        new String[] {"run", "redis://:" + p + "@127.0.0.1:1", "--source", "redis://127.0.0.1:1"},
+                        new String[] {"run", "--source", "redis://:" + p + "@127.0.0.1:1", "--target", "redis://127.0.0.1:2", "--mode", "x"});
+                for (String[] args : cases) {
+                    Run r = run(args);
+                    String all = r.out() + r.err();
+                    assertFalse(all.contains(pw) || all.contains(enc) || all.contains(c + "k7" + c),
+                            "password shown for " + String.join(" ", args) + ": " + all);
+                }
+            }
+        }
+    }
 }
