@@ -33,12 +33,14 @@ public final class MigrationJob {
     public static int run(MigrationOptions o, PrintStream out, PrintStream err) throws Exception {
         Directories dirs = Directories.of(o, flinkConfiguration());
         // a job Flink restores (flink run -s, the Kubernetes operator's savepoint upgrade) resumes like --from-savepoint
-        for (io.redismigrate.job.precheck.CheckResult r : Precheck.ensurePassed(o, dirs.restoreFrom())) {
-            // what precheck would warn about (a short resume window, a target without persistence) is said here too
+        // what precheck would warn about (a short resume window, a target without persistence) is said here too;
+        // the resume window's 2 s sample runs while the job starts
+        java.util.function.Consumer<io.redismigrate.job.precheck.CheckResult> warn = r -> {
             if (r.status() == io.redismigrate.job.precheck.CheckResult.Status.WARN) {
                 out.println("redis-migrate: WARN " + r.check() + ": " + r.detail());
             }
-        }
+        };
+        Precheck.ensurePassedSamplingLater(o, dirs.restoreFrom(), warn).forEach(warn);
         if (dirs.warning() != null) err.println("redis-migrate: WARN " + dirs.warning());
         int targetRdb;
         boolean absTtl;

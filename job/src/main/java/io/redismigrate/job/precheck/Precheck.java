@@ -44,6 +44,34 @@ public final class Precheck {
         this.restoredFrom = restoredFrom;
     }
 
+    /** Set: the resume window is not sampled inline but handed here (nodes, cluster source) to sample later. */
+    private java.util.function.BiConsumer<List<RedisEndpoint>, Boolean> deferredWindow;
+
+    /**
+     * As {@link #ensurePassed(MigrationOptions, String)} for {@code run}: the resume window (a 2 s sample, never a
+     * failure) is sampled in the background while the job starts, and its rows go to {@code later}.
+     */
+    public static List<CheckResult> ensurePassedSamplingLater(MigrationOptions options, String restoredFrom,
+                                                             java.util.function.Consumer<CheckResult> later)
+            throws IOException, PrecheckFailedException {
+        Precheck p = new Precheck(options, restoredFrom);
+        p.deferredWindow = (nodes, cluster) -> {
+            Thread t = new Thread(() -> {
+                try {
+                    for (CheckResult r : ResumeWindow.check(nodes, cluster)) later.accept(r);
+                } catch (IOException | RuntimeException e) {
+                    later.accept(CheckResult.skip("source resume window", "not sampled: " + e.getMessage()));
+                }
+            }, "redis-migrate-resume-window");
+            t.setDaemon(true);
+            t.start();
+        };
+        List<CheckResult> results = p.runAll();
+        CheckResult failed = firstFailure(results);
+        if (failed != null) throw failure(failed);
+        return results;
+    }
+
     /** {@code precheck} subcommand: prints the table; exit 0 without FAIL rows, else a one-line reason and exit 3. */
     public static int execute(MigrationOptions options, PrintStream out, PrintStream err)
             throws IOException, PrecheckFailedException {
@@ -141,7 +169,8 @@ public final class Precheck {
             results.add(decodingPath(src, tgt));
             results.add(memory(src, tgt));
             boolean stream = options.mode().includesStream();
-            if (stream) results.addAll(ResumeWindow.check(readNodes, cluster != null));
+            if (stream && deferredWindow != null) deferredWindow.accept(readNodes, cluster != null);
+            else if (stream) results.addAll(ResumeWindow.check(readNodes, cluster != null));
             results.addAll(TargetPersistence.check(target, tgt.cluster, stream));
             results.addAll(scope(srcDatabases, srcKeys, cluster != null, target, tgt.cluster));
         }

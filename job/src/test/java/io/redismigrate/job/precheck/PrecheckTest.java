@@ -257,6 +257,21 @@ class PrecheckTest {
         }
     }
 
+    /** {@code run} does not wait for the sample: its rows (the WARN) arrive afterwards, while the job starts. */
+    @Test
+    void runSamplesTheResumeWindowInTheBackground() throws Exception {
+        source.call("CONFIG", "SET", "repl-backlog-size", "16384");
+        java.util.concurrent.BlockingQueue<CheckResult> later = new java.util.concurrent.LinkedBlockingQueue<>();
+        CheckResult window = whileWriting(() -> {
+            List<CheckResult> now = Precheck.ensurePassedSamplingLater(MigrationOptions.parse("run", "--source",
+                    source.uri(), "--target", target.uri()), null, later::add);
+            assertTrue(now.stream().noneMatch(r -> r.check().contains("resume window")), now.toString());
+            return later.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        });
+        assertEquals("source resume window", window.check());
+        assertEquals(CheckResult.Status.WARN, window.status(), window.toString());
+    }
+
     @Test
     void resumeWindowIsInfoWithALargeBacklogAndNoWrites() throws Exception {
         source.call("CONFIG", "SET", "repl-backlog-size", "64mb");
