@@ -1,7 +1,7 @@
 package io.redismigrate.job;
 
 import io.redismigrate.connector.resp.RedisConnection;
-import io.redismigrate.connector.resp.RedisVersions;
+import io.redismigrate.connector.resp.ServerInfo;
 import io.redismigrate.job.pipeline.EventScope;
 import io.redismigrate.job.pipeline.MigrationPipeline;
 import io.redismigrate.job.precheck.Precheck;
@@ -42,13 +42,10 @@ public final class MigrationJob {
         };
         Precheck.ensurePassedSamplingLater(o, dirs.restoreFrom(), warn).forEach(warn);
         if (dirs.warning() != null) err.println("redis-migrate: WARN " + dirs.warning());
-        int targetRdb;
-        boolean absTtl;
+        ServerInfo targetServer;
         java.util.List<io.redismigrate.connector.resp.RedisEndpoint> clusterNodes;
         try (RedisConnection target = RedisConnection.open(o.target(), "target", RedisConnection.DEFAULT_CONNECT_TIMEOUT_MS)) {
-            String version = target.info("server").getOrDefault("redis_version", "");
-            targetRdb = RedisVersions.rdbVersion(version);
-            absTtl = targetRdb >= 9; // RESTORE … ABSTTL since Redis 5.0 (RDB 9)
+            targetServer = ServerInfo.of(target.info("server"));
             clusterNodes = ClusterTopology.nodes(target);
         }
 
@@ -58,7 +55,7 @@ public final class MigrationJob {
         while (true) {
             Attempt attempt = new Attempt();
             try {
-                return attempt.run(o, dirs, resumeFrom, cleanFirst, targetRdb, absTtl, clusterNodes, out);
+                return attempt.run(o, dirs, resumeFrom, cleanFirst, targetServer, clusterNodes, out);
             } catch (Exception e) {
                 if (StopWithSavepoint.requested()) throw e;
                 java.time.Duration wait = retry.onFailure(e, attempt.runningMillis());
@@ -86,11 +83,11 @@ public final class MigrationJob {
             return (System.nanoTime() - started) / 1_000_000;
         }
 
-        int run(MigrationOptions o, Directories dirs, String resumeFrom, boolean cleanFirst, int targetRdb, boolean absTtl,
+        int run(MigrationOptions o, Directories dirs, String resumeFrom, boolean cleanFirst, ServerInfo targetServer,
                 java.util.List<io.redismigrate.connector.resp.RedisEndpoint> clusterNodes, PrintStream out)
                 throws Exception {
             StreamExecutionEnvironment env = environment(o, dirs, resumeFrom, out);
-            MigrationPipeline.build(env, o, targetRdb, absTtl, cleanFirst, clusterNodes);
+            MigrationPipeline.build(env, o, targetServer, cleanFirst, clusterNodes);
             String name = "redis-migrate " + o.source() + " -> " + o.target();
             if (!o.mode().includesStream()) {
                 JobClient job = env.executeAsync(name);

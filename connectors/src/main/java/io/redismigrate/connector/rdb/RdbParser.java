@@ -14,7 +14,9 @@ import static io.redismigrate.connector.rdb.RdbConstants.*;
  * big-key threshold in memory:
  * <ul>
  *   <li>fast path: a value's bytes are captured while its structure is skipped, then handed out as a RESTORE
- *       payload (type + value + version + CRC64) without decoding elements;</li>
+ *       payload (type + value + version + CRC64) without decoding elements. The payload is labelled with the
+ *       destination's RDB version when that is older than the file's ("re-labelled"): a server refuses payloads
+ *       newer than its own, and a value's bytes depend only on its type byte, which the destination reads;</li>
  *   <li>decoding path ({@link RdbValueDecoder}): a value bigger than the threshold, of an encoding newer than
  *       the destination reads, or (with {@link RdbParserConfig#decodeFieldTtls()}, when a TTL shift is in force) a
  *       hash whose fields carry TTLs, becomes chunked commands.</li>
@@ -31,6 +33,7 @@ public final class RdbParser {
     private byte[] currentKey;
 
     private long keysRestored;
+    private long keysRelabelled;
     private long keysDecoded;
     private long keysExpired;
     private long keysSkippedEmpty;
@@ -47,6 +50,8 @@ public final class RdbParser {
     public int version() { return version; }
     public long keysRestored() { return keysRestored; }
     public long keysDecoded() { return keysDecoded; }
+    /** Keys of {@link #keysRestored()} whose payload carries the destination's older RDB version instead of the file's. */
+    public long keysRelabelled() { return keysRelabelled; }
     public long keysExpired() { return keysExpired; }
     /**
      * Keys skipped because their collection value holds no elements (an empty list, set, sorted set or hash, or a
@@ -240,14 +245,19 @@ public final class RdbParser {
         else keysSkippedEmpty++;
     }
 
-    /** type byte + captured value + 2-byte RDB version + CRC64, the format DUMP produces. */
+    /**
+     * type byte + captured value + 2-byte RDB version + CRC64, the format DUMP produces. The version is the file's,
+     * or the destination's when that is older (the caller decoded every type the destination cannot read).
+     */
     private byte[] payload(int type) {
+        int label = Math.min(version, config.targetRdbVersion());
+        if (label != version) keysRelabelled++;
         int n = in.capturedLength();
         byte[] p = new byte[1 + n + 10];
         p[0] = (byte) type;
         System.arraycopy(in.captured(), 0, p, 1, n);
-        p[n + 1] = (byte) version;
-        p[n + 2] = (byte) (version >> 8);
+        p[n + 1] = (byte) label;
+        p[n + 2] = (byte) (label >> 8);
         long crc = Crc64.of(p, 0, n + 3);
         for (int i = 0; i < 8; i++) p[n + 3 + i] = (byte) (crc >>> (8 * i));
         return p;

@@ -15,33 +15,40 @@ import java.io.Serializable;
  *                           {@code HASH_METADATA}) take the decoding path (HSET + HPEXPIREAT per field), so a TTL
  *                           shift applied to commands reaches their fields too; a RESTORE payload carries the
  *                           field TTLs inside the DUMP bytes, where nothing can be added
+ * @param targetFieldTtls    the destination stores hash-field TTLs (Redis 7.4+, Valkey 9+); when it does not, a
+ *                           hash with a field TTL stops the job ({@link TargetCannotStoreException}) instead of
+ *                           losing the TTL
  */
 public record RdbParserConfig(long bigKeyThreshold, int targetRdbVersion, int chunkElements, int chunkBytes,
-                              boolean skipExpired, boolean decodeFieldTtls) implements Serializable {
+                              boolean skipExpired, boolean decodeFieldTtls, boolean targetFieldTtls) implements Serializable {
 
     public static final long DEFAULT_BIG_KEY_THRESHOLD = 64L << 20;
 
     public static RdbParserConfig defaults() {
-        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true, false);
+        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true, false, true);
     }
 
     public RdbParserConfig withBigKeyThreshold(long v) {
-        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls);
+        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls);
     }
 
     public RdbParserConfig withTargetRdbVersion(int v) {
-        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired, decodeFieldTtls);
+        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls);
     }
 
     public RdbParserConfig withChunks(int elements, int bytes) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired, decodeFieldTtls);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired, decodeFieldTtls, targetFieldTtls);
     }
 
     public RdbParserConfig withSkipExpired(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v, decodeFieldTtls);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v, decodeFieldTtls, targetFieldTtls);
     }
 
     public RdbParserConfig withDecodeFieldTtls(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, v);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, v, targetFieldTtls);
+    }
+
+    public RdbParserConfig withTargetFieldTtls(boolean v) {
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, v);
     }
 }

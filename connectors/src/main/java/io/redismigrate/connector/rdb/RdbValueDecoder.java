@@ -1,5 +1,7 @@
 package io.redismigrate.connector.rdb;
 
+import io.redismigrate.connector.event.Printable;
+
 import io.redismigrate.connector.rdb.internal.ElementIterator;
 import io.redismigrate.connector.rdb.internal.Elements;
 import io.redismigrate.connector.rdb.internal.Intset;
@@ -134,7 +136,7 @@ final class RdbValueDecoder {
                         long ttl = Elements.parseLong(lp.next());
                         if (fieldExpired(ttl)) continue;
                         add(field, value);
-                        if (ttl != 0) fieldTtls.add(new byte[][] {field, RdbReader.ascii(ttl)});
+                        if (ttl != 0) fieldTtl(field, ttl);
                     }
                     break;
                 }
@@ -148,7 +150,7 @@ final class RdbValueDecoder {
                         byte[] value = r.readString();
                         if (fieldExpired(expireAtField)) continue;
                         add(field, value);
-                        if (expireAtField != 0) fieldTtls.add(new byte[][] {field, RdbReader.ascii(expireAtField)});
+                        if (expireAtField != 0) fieldTtl(field, expireAtField);
                     }
                     break;
                 }
@@ -175,6 +177,15 @@ final class RdbValueDecoder {
     }
 
     private final long now = System.currentTimeMillis();
+
+    /** Records a field's TTL for HPEXPIREAT; a destination without field TTLs stops the job (precheck refuses such sources first). */
+    private void fieldTtl(byte[] field, long expireAtMs) throws TargetCannotStoreException {
+        if (!config.targetFieldTtls()) {
+            throw new TargetCannotStoreException("hash '" + Printable.bytes(key) + "' (db " + db + ") has fields with a TTL, which"
+                    + " the target cannot store: it needs Redis 7.4+ or Valkey 9.0+ (or remove the field TTLs with HPERSIST on the source)");
+        }
+        fieldTtls.add(new byte[][] {field, RdbReader.ascii(expireAtMs)});
+    }
 
     /** A DEL is owed before the first write of this key. */
     private boolean pendingDel;

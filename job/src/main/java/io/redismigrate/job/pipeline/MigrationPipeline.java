@@ -8,6 +8,7 @@ import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.resp.ServerInfo;
 import io.redismigrate.connector.sink.KeyScope;
 import io.redismigrate.connector.sink.RedisSink;
 import io.redismigrate.connector.sink.RedisSinkConfig;
@@ -37,30 +38,20 @@ import java.util.Set;
  */
 public final class MigrationPipeline {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MigrationPipeline.class);
-    /** RDB version of Redis 7.0, the first with functions (FUNCTION FLUSH). */
-    static final int FUNCTIONS_RDB_VERSION = 10;
     /** --full-mbps/--incr-mbps count MB of 2^20 bytes (keys, values and arguments written). */
     static final double MB = 1 << 20;
 
     private MigrationPipeline() {}
 
     /**
-     * @param targetRdbVersion newest RDB version the destination reads (values of newer encodings are decoded)
-     * @param targetSupportsAbsTtl whether the destination knows RESTORE … ABSTTL (Redis ≥ 5)
+     * @param target what the destination is (its RDB level: values of newer encodings are decoded, older-readable
+     *     payloads re-labelled; ABSTTL; hash-field TTLs; functions)
      * @param cleanFirst empty the target DBs in scope before the snapshot (a restarted run without checkpoint)
-     */
-    public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
-                             boolean targetSupportsAbsTtl, boolean cleanFirst) throws IOException {
-        build(env, o, targetRdbVersion, targetSupportsAbsTtl, cleanFirst, List.of());
-    }
-
-    /**
      * @param clusterNodes the destination's nodes when it is a Redis Cluster, else empty: events are made
      *     single-slot ({@link ClusterRouting}) and always spread by {@code keyBy(slot)} over the sink subtasks
      */
-    public static void build(StreamExecutionEnvironment env, MigrationOptions o, int targetRdbVersion,
-                             boolean targetSupportsAbsTtl, boolean cleanFirst, List<RedisEndpoint> clusterNodes)
-            throws IOException {
+    public static void build(StreamExecutionEnvironment env, MigrationOptions o, ServerInfo target, boolean cleanFirst,
+                             List<RedisEndpoint> clusterNodes) throws IOException {
         // a standalone source is one split; a cluster source one split per shard (nodes = the shards' masters now)
         List<RedisEndpoint> nodes = List.of(o.source());
         List<String> shardSlots = List.of();
@@ -81,7 +72,7 @@ public final class MigrationPipeline {
         ReplicationConfig replication = ReplicationConfig.defaults();
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
-                .withTargetRdbVersion(targetRdbVersion)
+                .withTargetRdbVersion(target.redisLevel()).withTargetFieldTtls(target.hashFieldTtl())
                 // hash-field TTLs inside a RESTORE payload cannot be shifted: decode such hashes (HSET + HPEXPIREAT)
                 .withDecodeFieldTtls(TtlExtension.shiftMs(o) != 0);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
@@ -92,10 +83,10 @@ public final class MigrationPipeline {
         DataStream<RedisEvent> events = env
                 .fromSource(new RedisSource(sourceConfig), WatermarkStrategy.noWatermarks(), "redis-source")
                 .uid("redis-source").setParallelism(sourceParallelism)
-                .flatMap(new EventScope(o, targetRdbVersion >= FUNCTIONS_RDB_VERSION, !clusterNodes.isEmpty())).returns(RedisEventTypeInfo.INSTANCE)
+                .flatMap(new EventScope(o, target.functions(), !clusterNodes.isEmpty())).returns(RedisEventTypeInfo.INSTANCE)
                 .name("scope").uid("scope").setParallelism(sourceParallelism);
 
-        RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(targetSupportsAbsTtl)
+        RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(target.absTtl())
                 .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB)
                 .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots))
                 .withSources(nodes).withTtlShiftMs(TtlExtension.shiftMs(o));

@@ -274,8 +274,9 @@ final class ReplicationSession implements Runnable {
         RdbParser parser = new RdbParser(client.rdbStream(), handler, config.parser());
         parser.parse();
         metrics.keys.inc(parser.keysDecoded());
-        LOG.info("{}: snapshot parsed: {} bytes, {} keys as RESTORE, {} decoded into commands, {} already expired",
-                splitId, parser.position(), parser.keysRestored(), parser.keysDecoded(), parser.keysExpired());
+        LOG.info("{}: snapshot parsed: {} bytes, {} keys as RESTORE ({} re-labelled for an older target), {} decoded into commands,"
+                + " {} already expired", splitId, parser.position(), parser.keysRestored(), parser.keysRelabelled(),
+                parser.keysDecoded(), parser.keysExpired());
     }
 
     private void put(RedisEvent e) throws IOException {
