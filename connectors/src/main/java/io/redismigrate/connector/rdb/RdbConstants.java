@@ -109,4 +109,20 @@ public final class RdbConstants {
             default: return 1;
         }
     }
+
+    /**
+     * The collection encodings a server reading RDB up to {@code level} takes as RESTORE payloads, named for people
+     * ("intsets, hash tables, …"), for precheck's explanation of which values are re-labelled and which decoded.
+     */
+    public static String readableTypes(int level) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        names.add("intsets, plain sets, lists, zsets and hashes");
+        if (level >= 7) names.add("quicklists of ziplists");
+        if (level >= 8) names.add("binary-score zsets");
+        if (level >= 9) names.add("streams v1");
+        if (level >= 10) names.add("listpack hashes and zsets, quicklists of listpacks, streams v2");
+        if (level >= 11) names.add("listpack sets, streams v3");
+        if (level >= 12) names.add("hashes with field TTLs");
+        return String.join(", ", names);
+    }
 }

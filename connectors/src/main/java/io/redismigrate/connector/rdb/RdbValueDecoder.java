@@ -42,6 +42,10 @@ final class RdbValueDecoder {
     private static final byte[] XCLAIM = b("XCLAIM");
     private static final byte[] CREATE = b("CREATE");
     private static final byte[] CREATECONSUMER = b("CREATECONSUMER");
+    private static final byte[] XREADGROUP = b("XREADGROUP");
+    private static final byte[] GROUP = b("GROUP");
+    private static final byte[] COUNT = b("COUNT");
+    private static final byte[] STREAMS = b("STREAMS");
     private static final byte[] MAXLEN = b("MAXLEN");
     private static final byte[] ZERO = b("0");
     private static final byte[] ZERO_ID = b("0-0");
@@ -272,6 +276,9 @@ final class RdbValueDecoder {
                 r.readMillis(); // seen time: cannot be set through commands
                 if (type >= RDB_TYPE_STREAM_LISTPACKS_3) r.readMillis(); // active time
                 if (modern) emit(XGROUP, CREATECONSUMER, key, group, consumer);
+                // before 7.0 (6.0 has no CREATECONSUMER): reading the new consumer's own history, empty, creates it
+                // and delivers nothing
+                else emit(XREADGROUP, GROUP, group, consumer, COUNT, ONE, STREAMS, key, ZERO);
                 for (long p = r.readLength(); p > 0; p--) {
                     byte[] rawId = r.in.readBytes(16);
                     long[] nack = pel.get(new String(rawId, StandardCharsets.ISO_8859_1));

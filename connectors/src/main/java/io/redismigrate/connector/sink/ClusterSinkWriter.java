@@ -628,12 +628,12 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
 
     /**
      * Copies {@code key} from source DB {@code sourceDb} at a known offset R ({@link SourceKeys}); adds RESTORE …
-     * REPLACE (or DEL) to {@code cmds} and records the key fence R.
+     * REPLACE (or DEL, or for an older target the value as commands) to {@code cmds} and records the key fence R.
      */
     private void refreshInto(RedisEvent e, int sourceDb, byte[] key, int slot, List<byte[][]> cmds, List<byte[]> fenced,
                              List<Long> fencedAt) throws IOException {
         SourceKeys.Copy copy = sources.read(e.splitId(), sourceDb, key, e.offset(), "a cross-slot refresh of '" + e.printableKey() + "'");
-        cmds.add(SourceKeys.writeCommand(copy, config.ttlShiftMs()));
+        cmds.addAll(SourceKeys.writeCommands(copy, config));
         keyFencesOf(e.splitId(), slot, true).put(new ByteKey(key), copy.offset());
         fenced.add(key);
         fencedAt.add(copy.offset());

@@ -1,5 +1,6 @@
 package io.redismigrate.connector.sink;
 
+import io.redismigrate.connector.rdb.RdbParserConfig;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 
@@ -31,6 +32,7 @@ public final class RedisSinkConfig implements Serializable {
     private Throttle.Rates rates = Throttle.Rates.NONE;
     private KeyScope keyScope = KeyScope.ALL;
     private long ttlShiftMs;
+    private RdbParserConfig targetFormat = RdbParserConfig.defaults();
 
     private RedisSinkConfig(RedisEndpoint target, int maxInFlight, long maxInFlightBytes, int connectTimeoutMs,
                             int replyTimeoutMs, boolean useAbsTtl, long flushIntervalMs) {
@@ -143,6 +145,18 @@ public final class RedisSinkConfig implements Serializable {
      * The job's TTL shift (--ttl-extend + --ttl-margin), added to the TTL of keys the sink copies from the source
      * itself (refreshes: DUMP + PTTL); every other TTL arrives shifted already.
      */
+    /**
+     * What the destination reads ({@link RdbParserConfig#targetRdbVersion()}, field TTLs) and how values are chunked
+     * when a payload read from the source (a refresh) must be rewritten as commands for it ({@code DumpPayloads}).
+     */
+    public RedisSinkConfig withTargetFormat(RdbParserConfig format) {
+        RedisSinkConfig c = keep(this);
+        c.targetFormat = format;
+        return c;
+    }
+
+    public RdbParserConfig targetFormat() { return targetFormat; }
+
     public RedisSinkConfig withTtlShiftMs(long ms) {
         RedisSinkConfig c = keep(this);
         c.ttlShiftMs = ms;
@@ -160,6 +174,7 @@ public final class RedisSinkConfig implements Serializable {
         n.rates = rates;
         n.keyScope = keyScope;
         n.ttlShiftMs = ttlShiftMs;
+        n.targetFormat = targetFormat;
         return n;
     }
 

@@ -221,12 +221,13 @@ public class RedisSinkWriter implements StatefulSinkWriter<RedisEvent, AppliedFe
             SourceKeys.Copy c = sources.read(event.splitId(), k.sourceDb(), k.key(), event.offset(),
                     "a refresh of " + k.printable());
             connection.select(event, k.targetDb());
-            connection.sendArgs(event, SourceKeys.writeCommand(c, config.ttlShiftMs()));
+            java.util.List<byte[][]> writes = SourceKeys.writeCommands(c, config);
+            for (byte[][] w : writes) connection.sendArgs(event, w);
             byte[] field = OffsetFence.keyFenceField(k.targetDb(), k.key());
             connection.select(event, OffsetFence.DB);
             connection.sendArgs(event, new byte[][] {HSET, kfKey, field, num(c.offset())});
             kf.put(new ClusterFences.ByteKey(field), c.offset());
-            batchCommands += 2;
+            batchCommands += writes.size() + 1;
             refreshed.inc();
         }
     }

@@ -1,5 +1,6 @@
 package io.redismigrate.connector.sink;
 
+import io.redismigrate.connector.rdb.DumpPayloads;
 import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
@@ -72,11 +73,21 @@ final class SourceKeys implements AutoCloseable {
         return new Copy(key, (byte[]) res.get(0), ((Number) res.get(1)).longValue(), offset);
     }
 
-    /** What writes the copy on the target: RESTORE … REPLACE ABSTTL (TTL shifted by {@code ttlShiftMs}), or DEL. */
-    static byte[][] writeCommand(Copy c, long ttlShiftMs) {
-        if (c.payload() == null) return new byte[][] {DEL, c.key()};
-        long at = c.pttl() > 0 ? System.currentTimeMillis() + c.pttl() + ttlShiftMs : 0;
-        return new byte[][] {RESTORE, c.key(), num(at), c.payload(), REPLACE, ABSTTL};
+    /**
+     * What writes the copy on the target: RESTORE … REPLACE (ABSTTL where the target has it; TTL shifted by the
+     * config's shift), the payload re-labelled or rewritten as commands for an older target ({@link DumpPayloads}),
+     * or DEL when the source no longer has the key.
+     */
+    static List<byte[][]> writeCommands(Copy c, RedisSinkConfig config) throws IOException {
+        if (c.payload() == null) return List.<byte[][]>of(new byte[][] {DEL, c.key()});
+        long at = c.pttl() > 0 ? System.currentTimeMillis() + c.pttl() + config.ttlShiftMs() : 0;
+        byte[] payload = DumpPayloads.forLevel(c.payload(), config.targetFormat().targetRdbVersion());
+        if (payload == null) return DumpPayloads.decode(c.payload(), c.key(), at, config.targetFormat());
+        if (!config.useAbsTtl()) {
+            long ttl = at == 0 ? 0 : Math.max(1, at - System.currentTimeMillis());
+            return List.<byte[][]>of(new byte[][] {RESTORE, c.key(), num(ttl), payload, REPLACE});
+        }
+        return List.<byte[][]>of(new byte[][] {RESTORE, c.key(), num(at), payload, REPLACE, ABSTTL});
     }
 
     private RedisConnection connection(String split) throws IOException {

@@ -89,7 +89,7 @@ public final class MigrationPipeline {
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(target.absTtl())
                 .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB)
                 .withKeyScope(keyScope(o)).withShardSlots(shardSlotsBySplit(shardSlots))
-                .withSources(nodes).withTtlShiftMs(TtlExtension.shiftMs(o));
+                .withSources(nodes).withTtlShiftMs(TtlExtension.shiftMs(o)).withTargetFormat(parser);
         if (!clusterNodes.isEmpty()) {
             // a cluster destination: every event is single-slot after ClusterRouting, so slots are independent
             int p = Math.max(1, o.parallelism());

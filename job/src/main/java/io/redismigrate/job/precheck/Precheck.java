@@ -4,7 +4,9 @@ import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.rdb.RdbConstants;
 import io.redismigrate.connector.resp.RedisVersions;
+import io.redismigrate.connector.resp.ServerInfo;
 import io.redismigrate.connector.resp.RespError;
 import io.redismigrate.connector.resp.RespReader;
 import io.redismigrate.job.Keyspace;
@@ -167,6 +169,7 @@ public final class Precheck {
             results.add(topology("target", tgt));
             results.add(targetWritable(tgt));
             results.add(decodingPath(src, tgt));
+            results.addAll(TargetFit.check(source, readNodes, cluster != null, src.server, tgt.server));
             results.add(memory(src, tgt));
             boolean stream = options.mode().includesStream();
             if (stream && deferredWindow != null) deferredWindow.accept(readNodes, cluster != null);
@@ -179,6 +182,7 @@ public final class Precheck {
 
     /** What INFO says about one node. */
     private static final class Node {
+        ServerInfo server;
         String version;
         int rdb;
         String role;
@@ -193,9 +197,10 @@ public final class Precheck {
         static Node read(RedisConnection c) throws IOException {
             Node n = new Node();
             Map<String, String> server = c.info("server");
-            n.version = server.getOrDefault("redis_version", "unknown");
-            n.mode = server.getOrDefault("redis_mode", "standalone");
-            n.rdb = RedisVersions.rdbVersion(n.version);
+            n.server = ServerInfo.of(server);
+            n.version = n.server.version();
+            n.mode = server.getOrDefault("redis_mode", server.getOrDefault("server_mode", "standalone"));
+            n.rdb = n.server.rdb();
             Map<String, String> repl = c.info("replication");
             n.role = repl.getOrDefault("role", "master");
             n.masterHost = repl.get("master_host");
@@ -229,7 +234,7 @@ public final class Precheck {
 
     private CheckResult sourceVersion(Node src) {
         String check = "source version";
-        String detail = "redis " + src.version + ", role " + role(src) + ", RDB " + (src.rdb < 0 ? "unknown" : src.rdb);
+        String detail = name(src.server) + ", role " + role(src) + ", RDB " + (src.rdb < 0 ? "unknown" : src.rdb);
         if (src.rdb < 0) {
             return CheckResult.fail(check, detail + "; Redis older than 2.4 (or an unknown server) cannot be migrated");
         }
@@ -301,7 +306,7 @@ public final class Precheck {
 
     private CheckResult psyncPermission(RedisConnection c, Node src) throws IOException {
         String check = "source PSYNC permission";
-        if (!RedisVersions.atLeast(src.version, 7, 0)) {
+        if (!src.server.atLeastRedis(7, 0)) {
             return CheckResult.skip(check, "ACL DRYRUN needs Redis 7 or newer; the permission is checked when the job starts");
         }
         String user = options.source().user() == null ? "default" : options.source().user();
@@ -345,8 +350,9 @@ public final class Precheck {
 
     private CheckResult targetVersion(Node tgt) {
         String check = "target version";
-        String detail = "redis " + tgt.version + ", reads RDB up to " + (tgt.rdb < 0 ? "unknown" : tgt.rdb);
-        if (tgt.rdb < 0) {
+        int level = tgt.server.redisLevel();
+        String detail = name(tgt.server) + ", reads RDB up to " + (level < 0 ? "unknown" : level);
+        if (level < 0) {
             return CheckResult.fail(check, detail + "; Redis older than 2.4 (or an unknown server) cannot be a target");
         }
         return CheckResult.ok(check, detail);
@@ -362,11 +368,19 @@ public final class Precheck {
 
     private CheckResult decodingPath(Node src, Node tgt) {
         String check = "decoding path";
-        if (src.rdb > 0 && tgt.rdb > 0 && src.rdb > tgt.rdb) {
-            return CheckResult.info(check, "needed: the source writes RDB " + src.rdb + ", the target reads up to RDB " + tgt.rdb
-                    + "; values are rewritten as commands (slower than RESTORE)");
+        int level = tgt.server.redisLevel();
+        if (src.rdb > 0 && level > 0 && src.rdb > level) {
+            return CheckResult.info(check, "needed: the source writes RDB " + src.rdb + ", the target reads up to RDB " + level
+                    + "; values in encodings the target reads (strings, " + RdbConstants.readableTypes(level)
+                    + ") pass as RESTORE payloads re-labelled RDB " + level + ", the others are rewritten as commands"
+                    + " (slower than RESTORE)");
         }
         return CheckResult.ok(check, "not needed: values pass through as RESTORE payloads");
+    }
+
+    /** "redis 7.0.15", "valkey 8.1.1" (Valkey reports redis_version 7.2.4 for compatibility; its own version is shown). */
+    private static String name(ServerInfo s) {
+        return (s.valkey() ? "valkey " : "redis ") + s.version();
     }
 
     private CheckResult memory(Node src, Node tgt) {
