@@ -5,6 +5,7 @@ import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RespError;
 import io.redismigrate.connector.resp.RespReader;
 import io.redismigrate.connector.resp.RedisVersions;
+import io.redismigrate.connector.resp.ServerInfo;
 import io.redismigrate.job.Main;
 import io.redismigrate.job.MigrationOptions;
 import io.redismigrate.job.UsageException;
@@ -201,15 +202,21 @@ public final class Verifier {
         }
     }
 
-    /** Every node of both sides answers DEBUG DIGEST-VALUE, and all run the same major.minor version. */
+    /**
+     * Every node of both sides answers DEBUG DIGEST-VALUE, and all are the same server (Redis or Valkey) of the same
+     * major.minor version (Valkey by its own version: every Valkey reports redis_version 7.2.4).
+     */
     private static boolean digestUsable(Side source, Side target) throws IOException {
         List<RedisConnection> nodes = new ArrayList<>(source.nodes());
         nodes.addAll(target.nodes());
-        int[] first = null;
+        String first = null;
         for (RedisConnection c : nodes) {
-            int[] v = RedisVersions.parse(c.info("server").get("redis_version"));
-            if (v == null || (first != null && (v[0] != first[0] || v[1] != first[1]))) return false;
-            if (first == null) first = v;
+            ServerInfo s = ServerInfo.of(c.info("server"));
+            int[] v = RedisVersions.parse(s.version());
+            if (v == null) return false;
+            String line = (s.valkey() ? "valkey-" : "redis-") + v[0] + "." + v[1];
+            if (first != null && !first.equals(line)) return false;
+            first = line;
         }
         byte[] probe = bytes("__redis_migrate:verify:probe");
         for (RedisConnection c : nodes) {
