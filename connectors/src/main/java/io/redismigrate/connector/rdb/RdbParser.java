@@ -129,7 +129,9 @@ public final class RdbParser {
             throw new RdbException("RDB truncated at byte " + in.position() + where() + ": the snapshot ended early");
         } catch (RdbException e) {
             if (e.getMessage().contains(" at byte ")) throw e;
-            throw new RdbException(e.getMessage() + " (at byte " + in.position() + where() + ")");
+            String msg = e.getMessage() + " (at byte " + in.position() + where() + ")";
+            // keep the kind: a target that cannot store a value is not a damaged snapshot, and is not retried
+            throw e instanceof TargetCannotStoreException ? new TargetCannotStoreException(msg) : new RdbException(msg);
         }
     }
 
