@@ -1,11 +1,19 @@
 package io.redismigrate.connector.rdb;
 
-/** Value types and opcodes of the RDB format, named as in Redis's {@code rdb.h}. */
+/**
+ * Value types and opcodes of the RDB format, named as in Redis's {@code rdb.h}; Valkey's own format (magic
+ * {@code VALKEY}, Valkey's {@code rdb.h}) shares types 0-21 and the opcodes from 244 up, and gives 22 and 243 other
+ * meanings ({@code VALKEY_*}).
+ */
 public final class RdbConstants {
     private RdbConstants() {}
 
-    /** Highest RDB version this parser reads (Redis 7.4 / 8.0). */
-    public static final int MAX_SUPPORTED_VERSION = 12;
+    /** Highest Redis RDB version this parser reads (Redis 8.6: streams with IDMP). */
+    public static final int MAX_SUPPORTED_VERSION = 13;
+    /** The Valkey RDB version this parser reads (magic {@code VALKEY080}, Valkey 9.0 and 9.1). */
+    public static final int VALKEY_RDB_80 = 80;
+    /** Newest RDB version the value types 0-21 shared by Redis and Valkey need (Redis 7.2, Valkey 7.2-8.1). */
+    public static final int SHARED_TYPES_RDB = 11;
 
     public static final int RDB_TYPE_STRING = 0;
     public static final int RDB_TYPE_LIST = 1;
@@ -32,8 +40,22 @@ public final class RdbConstants {
     public static final int RDB_TYPE_HASH_LISTPACK_EX_PRE_GA = 23;
     public static final int RDB_TYPE_HASH_METADATA = 24;
     public static final int RDB_TYPE_HASH_LISTPACK_EX = 25;
-    /** Highest value type this parser reads. */
-    public static final int MAX_SUPPORTED_TYPE = RDB_TYPE_HASH_LISTPACK_EX;
+    /** Stream with IDMP (idempotent producer) state, RDB 13 (Redis 8.6). */
+    public static final int RDB_TYPE_STREAM_LISTPACKS_4 = 26;
+    /** Highest Redis value type this parser reads. */
+    public static final int MAX_SUPPORTED_TYPE = RDB_TYPE_STREAM_LISTPACKS_4;
+
+    /** Valkey 9's hash with per-field TTLs ("hash2"): on disk type byte 22, in Valkey files only. */
+    public static final int VALKEY_TYPE_HASH_2_BYTE = 22;
+    /**
+     * The parser's internal code for Valkey's hash2, kept apart from Redis's type 22 (HASH_METADATA_PRE_GA); never
+     * on disk: payloads carry its low byte.
+     */
+    public static final int VALKEY_TYPE_HASH_2 = 0x100 | VALKEY_TYPE_HASH_2_BYTE;
+    /** Highest value type a Valkey RDB 80 file holds. */
+    public static final int VALKEY_MAX_TYPE = VALKEY_TYPE_HASH_2_BYTE;
+    /** Valkey 9: a slot import (atomic slot migration) in progress: job name, then slot ranges. */
+    public static final int VALKEY_OPCODE_SLOT_IMPORT = 243;
 
     public static final int RDB_OPCODE_KEY_META = 243;
     public static final int RDB_OPCODE_SLOT_INFO = 244;
@@ -83,13 +105,19 @@ public final class RdbConstants {
             case RDB_TYPE_HASH_METADATA_PRE_GA: case RDB_TYPE_HASH_LISTPACK_EX_PRE_GA: case RDB_TYPE_HASH_METADATA:
             case RDB_TYPE_HASH_LISTPACK_EX:
                 return "hash";
-            case RDB_TYPE_STREAM_LISTPACKS: case RDB_TYPE_STREAM_LISTPACKS_2: case RDB_TYPE_STREAM_LISTPACKS_3: return "stream";
+            case VALKEY_TYPE_HASH_2: return "hash";
+            case RDB_TYPE_STREAM_LISTPACKS: case RDB_TYPE_STREAM_LISTPACKS_2: case RDB_TYPE_STREAM_LISTPACKS_3:
+            case RDB_TYPE_STREAM_LISTPACKS_4:
+                return "stream";
             case RDB_TYPE_MODULE_PRE_GA: case RDB_TYPE_MODULE_2: return "module";
             default: return "type " + type;
         }
     }
 
-    /** The oldest RDB version that has this value type, for choosing between RESTORE and the decoding path. */
+    /**
+     * The oldest Redis RDB version that has this value type, for choosing between RESTORE and the decoding path
+     * (Valkey's hash2 is no Redis type: {@link RdbParser} checks it against the destination's Valkey version).
+     */
     public static int minVersionForType(int type) {
         switch (type) {
             case RDB_TYPE_HASH_ZIPMAP: case RDB_TYPE_LIST_ZIPLIST: case RDB_TYPE_SET_INTSET: case RDB_TYPE_ZSET_ZIPLIST:
@@ -106,6 +134,8 @@ public final class RdbConstants {
             case RDB_TYPE_HASH_METADATA_PRE_GA: case RDB_TYPE_HASH_LISTPACK_EX_PRE_GA: case RDB_TYPE_HASH_METADATA:
             case RDB_TYPE_HASH_LISTPACK_EX:
                 return 12;
+            case RDB_TYPE_STREAM_LISTPACKS_4: return 13;
+            case VALKEY_TYPE_HASH_2: return Integer.MAX_VALUE;
             default: return 1;
         }
     }

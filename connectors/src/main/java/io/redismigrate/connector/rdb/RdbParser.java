@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import static io.redismigrate.connector.rdb.RdbConstants.*;
 
 /**
- * Streaming RDB parser (versions 1–12). It walks the file once, never holding more than one value below the
+ * Streaming RDB parser: Redis RDB versions 1–13 and Valkey's own format, RDB 80 (magic {@code VALKEY080}), whose
+ * value type 22 and opcode 243 mean other things than in Redis ({@link #valkey()} tells which format). It walks the file once, never holding more than one value below the
  * big-key threshold in memory:
  * <ul>
  *   <li>fast path: a value's bytes are captured while its structure is skipped, then handed out as a RESTORE
@@ -29,6 +30,8 @@ public final class RdbParser {
     private final RdbHandler handler;
     private final RdbParserConfig config;
     private int version;
+    /** The file has Valkey's magic: types and opcodes are read with Valkey's meanings. */
+    private boolean valkey;
     private int db;
     private byte[] currentKey;
 
@@ -48,6 +51,8 @@ public final class RdbParser {
     }
 
     public int version() { return version; }
+    /** Whether the file is in Valkey's own format (magic {@code VALKEY}); {@link #version()} is then Valkey's (80). */
+    public boolean valkey() { return valkey; }
     public long keysRestored() { return keysRestored; }
     public long keysDecoded() { return keysDecoded; }
     /** Keys of {@link #keysRestored()} whose payload carries the destination's older RDB version instead of the file's. */
@@ -106,6 +111,10 @@ public final class RdbParser {
                     case RDB_OPCODE_FUNCTION_PRE_GA:
                         readPreGaFunction();
                         continue;
+                    case VALKEY_OPCODE_SLOT_IMPORT:
+                        if (!valkey) { readKeyValue(type, expireAt); continue; }
+                        refuseSlotImport();
+                        continue;
                     case RDB_OPCODE_SLOT_INFO:
                         r.readLength();
                         r.readLength();
@@ -120,7 +129,9 @@ public final class RdbParser {
             throw new RdbException("RDB truncated at byte " + in.position() + where() + ": the snapshot ended early");
         } catch (RdbException e) {
             if (e.getMessage().contains(" at byte ")) throw e;
-            throw new RdbException(e.getMessage() + " (at byte " + in.position() + where() + ")");
+            String msg = e.getMessage() + " (at byte " + in.position() + where() + ")";
+            // keep the kind: a target that cannot store a value is not a damaged snapshot, and is not retried
+            throw e instanceof TargetCannotStoreException ? new TargetCannotStoreException(msg) : new RdbException(msg);
         }
     }
 
@@ -132,8 +143,8 @@ public final class RdbParser {
         byte[] magic = in.readBytes(9);
         String head = new String(magic, StandardCharsets.ISO_8859_1);
         if (head.startsWith("VALKEY")) {
-            throw new RdbException("unsupported RDB: the file is in Valkey's own format (magic '" + head.trim()
-                    + "'); this tool reads Redis RDB versions 1-" + MAX_SUPPORTED_VERSION);
+            readValkeyVersion(magic);
+            return;
         }
         if (!head.startsWith("REDIS")) {
             throw new RdbException("not an RDB file: it does not start with 'REDIS' (starts with '"
@@ -146,8 +157,39 @@ public final class RdbParser {
         }
         if (version < 1 || version > MAX_SUPPORTED_VERSION) {
             throw new RdbException("unsupported RDB version " + version + ": this tool reads versions 1-" + MAX_SUPPORTED_VERSION
-                    + " (Redis up to 8.0); the source writes a newer format");
+                    + " (Redis up to 8.6); the source writes a newer format");
         }
+    }
+
+    /** {@code VALKEY} + 3 digits. Valkey 9.2 writes 81 (adding path hashes and inline updates), unread here. */
+    private void readValkeyVersion(byte[] magic) throws RdbException {
+        valkey = true;
+        String digits = new String(magic, 6, 3, StandardCharsets.ISO_8859_1);
+        try {
+            version = Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new RdbException("not an RDB file: bad Valkey version digits '" + Printable.bytes(java.util.Arrays.copyOfRange(magic, 6, 9)) + "'");
+        }
+        if (version != VALKEY_RDB_80) {
+            throw new RdbException("unsupported Valkey RDB version " + version + " (magic 'VALKEY" + digits
+                    + "'): this tool reads Valkey RDB " + VALKEY_RDB_80 + " (Valkey 9.0-9.1) and Redis RDB 1-" + MAX_SUPPORTED_VERSION);
+        }
+    }
+
+    /**
+     * Valkey 9 opcode 243: the source was importing slots (atomic slot migration) when it took the snapshot, which
+     * then holds keys of slots it does not own yet and may drop if the import fails.
+     */
+    private void refuseSlotImport() throws IOException {
+        byte[] job = r.readString();
+        StringBuilder ranges = new StringBuilder();
+        for (long n = r.readLength(); n > 0; n--) {
+            if (ranges.length() > 0) ranges.append(' ');
+            ranges.append(r.readLength()).append('-').append(r.readLength());
+        }
+        throw new RdbException("the Valkey source was importing slots " + ranges + " (slot migration job '"
+                + Printable.bytes(job) + "') when it took the snapshot, which then holds keys of slots it does not own yet;"
+                + " run the migration after CLUSTER GETSLOTMIGRATIONS shows the import finished");
     }
 
     private void readAux() throws IOException {
@@ -190,10 +232,17 @@ public final class RdbParser {
     }
 
     private void readKeyValue(int type, long expireAt) throws IOException {
-        if (type > MAX_SUPPORTED_TYPE || type == 8) {
+        if (valkey) {
+            if (type > VALKEY_MAX_TYPE || type == 8) {
+                throw new RdbException("unsupported value type or opcode " + type + " in a Valkey RDB " + version
+                        + " file (Valkey 9.0 writes value types 0-" + VALKEY_MAX_TYPE + ")");
+            }
+            if (type == VALKEY_TYPE_HASH_2_BYTE) type = VALKEY_TYPE_HASH_2;
+        } else if (type > MAX_SUPPORTED_TYPE || type == 8) {
             String hint = type == 107 ? " (opcode 107 is Redis Enterprise's RAM_LRU: Enterprise-only RDB files are not supported)"
-                    : type == RDB_OPCODE_KEY_META ? " (opcode 243, per-key metadata of Redis 8.2+, is not supported)"
-                    : " (this tool reads value types 0-" + MAX_SUPPORTED_TYPE + " of Redis up to 8.0)";
+                    : type == RDB_OPCODE_KEY_META ? " (opcode 243 KEY_META: metadata a module attached to the next key"
+                            + " through a key-metadata class, which this tool cannot carry; keys without module metadata never have it)"
+                    : " (this tool reads value types 0-" + MAX_SUPPORTED_TYPE + " of Redis up to 8.6)";
             throw new RdbException("unsupported RDB value type or opcode " + type + hint);
         }
         if (type == RDB_TYPE_MODULE_PRE_GA) {
@@ -210,8 +259,7 @@ public final class RdbParser {
             return;
         }
         boolean module = type == RDB_TYPE_MODULE_2;
-        if (!module && (minVersionForType(type) > config.targetRdbVersion()
-                || (config.decodeFieldTtls() && hasFieldTtls(type)))) {
+        if (!module && (!restorable(type) || (config.decodeFieldTtls() && hasFieldTtls(type)))) {
             decode(type, key, expireAt);
             currentKey = null;
             return;
@@ -234,9 +282,15 @@ public final class RdbParser {
         currentKey = null;
     }
 
-    /** Hash encodings that carry per-field TTLs (Redis ≥ 7.4); see {@link RdbParserConfig#decodeFieldTtls()}. */
+    /** The destination reads this type as a RESTORE payload: Valkey's hash2 only Valkey 9+ does. */
+    private boolean restorable(int type) {
+        if (type == VALKEY_TYPE_HASH_2) return config.targetValkeyRdb() >= VALKEY_RDB_80;
+        return minVersionForType(type) <= config.targetRdbVersion();
+    }
+
+    /** Hash encodings that carry per-field TTLs (Redis ≥ 7.4, Valkey ≥ 9); see {@link RdbParserConfig#decodeFieldTtls()}. */
     private static boolean hasFieldTtls(int type) {
-        return type == RDB_TYPE_HASH_LISTPACK_EX || type == RDB_TYPE_HASH_LISTPACK_EX_PRE_GA
+        return type == VALKEY_TYPE_HASH_2 || type == RDB_TYPE_HASH_LISTPACK_EX || type == RDB_TYPE_HASH_LISTPACK_EX_PRE_GA
                 || type == RDB_TYPE_HASH_METADATA || type == RDB_TYPE_HASH_METADATA_PRE_GA;
     }
 
@@ -247,14 +301,18 @@ public final class RdbParser {
 
     /**
      * type byte + captured value + 2-byte RDB version + CRC64, the format DUMP produces. The version is the file's,
-     * or the destination's when that is older (the caller decoded every type the destination cannot read).
+     * or the destination's when that is older (the caller decoded every type the destination cannot read). In a
+     * Valkey file, Valkey's hash2 keeps the file's version (only Valkey 9+ gets it), and the types shared with Redis
+     * get at most RDB 11, which has them all and which every destination of them reads (Valkey 9 included); 80 would
+     * be refused by any server that is not Valkey 9+.
      */
     private byte[] payload(int type) {
-        int label = Math.min(version, config.targetRdbVersion());
+        int label = type == VALKEY_TYPE_HASH_2 ? version
+                : Math.min(valkey ? SHARED_TYPES_RDB : version, config.targetRdbVersion());
         if (label != version) keysRelabelled++;
         int n = in.capturedLength();
         byte[] p = new byte[1 + n + 10];
-        p[0] = (byte) type;
+        p[0] = (byte) type; // Valkey's hash2: its on-disk byte 22
         System.arraycopy(in.captured(), 0, p, 1, n);
         p[n + 1] = (byte) label;
         p[n + 2] = (byte) (label >> 8);
@@ -330,7 +388,14 @@ public final class RdbParser {
                 for (; n > 0; n--) { r.readLength(); r.skipString(); r.skipString(); }
                 return null;
             }
+            case VALKEY_TYPE_HASH_2: {
+                long n = r.readLength();
+                emptyValue = n == 0;
+                for (; n > 0; n--) { r.skipString(); r.skipString(); in.skip(8); }
+                return null;
+            }
             case RDB_TYPE_STREAM_LISTPACKS: case RDB_TYPE_STREAM_LISTPACKS_2: case RDB_TYPE_STREAM_LISTPACKS_3:
+            case RDB_TYPE_STREAM_LISTPACKS_4:
                 skipStream(type);
                 return null;
             case RDB_TYPE_MODULE_2: {
@@ -394,6 +459,14 @@ public final class RdbParser {
                 if (type >= RDB_TYPE_STREAM_LISTPACKS_3) in.skip(8); // active time
                 for (long p = r.readLength(); p > 0; p--) in.skip(16);
             }
+        }
+        if (type >= RDB_TYPE_STREAM_LISTPACKS_4) {
+            r.readLength(); r.readLength(); // IDMP duration, max size
+            for (long p = r.readLength(); p > 0; p--) {
+                r.skipString(); // producer id
+                for (long e = r.readLength(); e > 0; e--) { r.skipString(); r.readLength(); r.readLength(); } // iid, stream id
+            }
+            r.readLength(); r.readLength(); // iids added, iids duplicates
         }
     }
 

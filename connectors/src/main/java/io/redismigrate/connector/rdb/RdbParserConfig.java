@@ -18,37 +18,47 @@ import java.io.Serializable;
  * @param targetFieldTtls    the destination stores hash-field TTLs (Redis 7.4+, Valkey 9+); when it does not, a
  *                           hash with a field TTL stops the job ({@link TargetCannotStoreException}) instead of
  *                           losing the TTL
+ * @param targetValkeyRdb    the Valkey RDB version the destination reads when it is Valkey 9+ (80), else 0: only
+ *                           then are Valkey-only value types (Valkey's hash with field TTLs) handed out as RESTORE
+ *                           payloads; other destinations get them decoded into commands ({@link Integer#MAX_VALUE}
+ *                           when unknown, like {@code targetRdbVersion}: always RESTORE)
  */
 public record RdbParserConfig(long bigKeyThreshold, int targetRdbVersion, int chunkElements, int chunkBytes,
-                              boolean skipExpired, boolean decodeFieldTtls, boolean targetFieldTtls) implements Serializable {
+                              boolean skipExpired, boolean decodeFieldTtls, boolean targetFieldTtls,
+                              int targetValkeyRdb) implements Serializable {
 
     public static final long DEFAULT_BIG_KEY_THRESHOLD = 64L << 20;
 
     public static RdbParserConfig defaults() {
-        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true, false, true);
+        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true, false, true, Integer.MAX_VALUE);
     }
 
     public RdbParserConfig withBigKeyThreshold(long v) {
-        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls);
+        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
     }
 
     public RdbParserConfig withTargetRdbVersion(int v) {
-        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls);
+        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
     }
 
     public RdbParserConfig withChunks(int elements, int bytes) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired, decodeFieldTtls, targetFieldTtls);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
     }
 
     public RdbParserConfig withSkipExpired(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v, decodeFieldTtls, targetFieldTtls);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
     }
 
     public RdbParserConfig withDecodeFieldTtls(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, v, targetFieldTtls);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, v, targetFieldTtls, targetValkeyRdb);
     }
 
     public RdbParserConfig withTargetFieldTtls(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, v);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, v, targetValkeyRdb);
+    }
+
+    /** The destination's Valkey RDB version (Valkey 9+: 80), 0 when it is not Valkey 9+. */
+    public RdbParserConfig withTargetValkeyRdb(int v) {
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, v);
     }
 }

@@ -56,6 +56,12 @@ final class RdbValueDecoder {
     private static final byte[] RETRYCOUNT = b("RETRYCOUNT");
     private static final byte[] FORCE = b("FORCE");
     private static final byte[] JUSTID = b("JUSTID");
+    private static final byte[] XCFGSET = b("XCFGSET");
+    private static final byte[] IDMP_DURATION = b("IDMP-DURATION");
+    private static final byte[] IDMP_MAXSIZE = b("IDMP-MAXSIZE");
+    private static final byte[] XIDMPRECORD = b("XIDMPRECORD");
+    /** RDB version of Redis 8.6, the first with IDMP (XCFGSET, XIDMPRECORD). */
+    private static final int RDB_TYPE_STREAM_LISTPACKS_4_RDB = 13;
 
     private final RdbReader r;
     private final RdbParserConfig config;
@@ -158,7 +164,21 @@ final class RdbValueDecoder {
                     }
                     break;
                 }
+                case VALKEY_TYPE_HASH_2:
+                    // Valkey 9: field, value, absolute expiry in ms (-1: none)
+                    start(HSET);
+                    for (long n = r.readLength(); n > 0; n--) {
+                        byte[] field = r.readString();
+                        byte[] value = r.readString();
+                        long ttl = r.readMillis();
+                        if (ttl < -1) throw new RdbException("corrupt Valkey hash: field expiry " + ttl);
+                        if (ttl != -1 && fieldExpired(ttl)) continue;
+                        add(field, value);
+                        if (ttl != -1) fieldTtl(field, ttl);
+                    }
+                    break;
                 case RDB_TYPE_STREAM_LISTPACKS: case RDB_TYPE_STREAM_LISTPACKS_2: case RDB_TYPE_STREAM_LISTPACKS_3:
+                case RDB_TYPE_STREAM_LISTPACKS_4:
                     decodeStream(type);
                     break;
                 default:
@@ -298,6 +318,35 @@ final class RdbValueDecoder {
             send(xdel.toArray(new byte[0][]));
         }
         if (!deletedIds.isEmpty()) emit(setId);
+        if (type >= RDB_TYPE_STREAM_LISTPACKS_4) decodeIdmp();
+    }
+
+    /**
+     * Redis 8.6 IDMP state: duration and max size of the idempotency window, then per producer the idempotent IDs
+     * it recorded and the entry each one added, then two counters (ids added, duplicates) no command sets. A target
+     * before Redis 8.6 has no IDMP: a recorded producer stops the job (its duplicates would be added again), the
+     * window settings alone are dropped with the feature.
+     */
+    private void decodeIdmp() throws IOException {
+        byte[] duration = RdbReader.ascii(r.readLength());
+        byte[] maxSize = RdbReader.ascii(r.readLength());
+        boolean idmp = config.targetRdbVersion() >= RDB_TYPE_STREAM_LISTPACKS_4_RDB;
+        if (idmp) emit(XCFGSET, key, IDMP_DURATION, duration, IDMP_MAXSIZE, maxSize);
+        long producers = r.readLength();
+        if (producers > 0 && !idmp) {
+            throw new TargetCannotStoreException("stream '" + Printable.bytes(key) + "' (db " + db + ") has IDMP producer state ("
+                    + producers + " producer(s) with recorded idempotent IDs), which the target cannot store: it needs Redis 8.6+"
+                    + " (RDB 13)");
+        }
+        for (; producers > 0; producers--) {
+            byte[] pid = r.readString();
+            for (long e = r.readLength(); e > 0; e--) {
+                byte[] iid = r.readString();
+                emit(XIDMPRECORD, key, pid, iid, id(r.readLength(), r.readLength()));
+            }
+        }
+        r.readLength(); // iids added
+        r.readLength(); // iids duplicates
     }
 
     private final List<byte[]> deletedIds = new ArrayList<>();

@@ -9,8 +9,11 @@ package io.redismigrate.connector.resp;
  * 7.4/8.0/8.2/8.4 → 12, 8.6 → 13, 8.8 → 14, 8.9 (pre-release)/8.10 → 15.
  */
 public final class RedisVersions {
-    /** Newest RDB version the snapshot parser of this project reads (DESIGN.md §4: versions 1–12). */
-    public static final int MAX_SUPPORTED_RDB = 12;
+    /**
+     * Newest Redis RDB version the snapshot parser of this project reads (DESIGN.md §4: versions 1–12, and 13 of
+     * Redis 8.6); Valkey's own RDB 80 is read as well (see {@code RdbParser}).
+     */
+    public static final int MAX_SUPPORTED_RDB = 13;
 
     /** {major, minor, rdb}, newest first; a version maps to the first row it is at least. */
     private static final int[][] TABLE = {

@@ -11,12 +11,15 @@ import java.util.Map;
  *
  * @param valkey     the server is Valkey
  * @param version    its own version ("7.0.15", or Valkey's "8.1.1"); "unknown" when INFO does not say
- * @param rdb        the RDB version it writes (Valkey 9+: 80, the {@code VALKEY080} magic), -1 when unknown
+ * @param rdb        the RDB version it writes (Valkey 7.2-8.1: 11; Valkey 9.0/9.1: 80, the {@code VALKEY080} magic;
+ *                   Valkey 9.2+: 81), -1 when unknown
  * @param redisLevel the newest Redis RDB version it reads (Valkey 7.2 to 9.x: 11), -1 when unknown
  */
 public record ServerInfo(boolean valkey, String version, int rdb, int redisLevel) implements Serializable {
     /** RDB version Valkey 9 and newer write (magic {@code VALKEY080}); Redis RDB versions 12-79 are foreign to it. */
     public static final int VALKEY_RDB = 80;
+    /** RDB version Valkey 9.2 writes (Valkey's {@code RDB_VERSION_MAP} in {@code rdb.h}: 11 → 7.2, 80 → 9.0, 81 → 9.2). */
+    public static final int VALKEY_RDB_9_2 = 81;
 
     /** From the fields of {@code INFO server}. */
     public static ServerInfo of(Map<String, String> infoServer) {
@@ -39,7 +42,7 @@ public record ServerInfo(boolean valkey, String version, int rdb, int redisLevel
     public static ServerInfo valkey(String version) {
         int[] v = RedisVersions.parse(version);
         if (v == null) return new ServerInfo(true, version, -1, -1);
-        int rdb = v[0] >= 9 ? VALKEY_RDB : 11;
+        int rdb = v[0] > 9 || (v[0] == 9 && v[1] >= 2) ? VALKEY_RDB_9_2 : v[0] == 9 ? VALKEY_RDB : 11;
         return new ServerInfo(true, version, rdb, 11);
     }
 

@@ -154,6 +154,11 @@ final class Corpus {
     }
 
     /** The manifest's name for an RDB value type. */
+    /** The MANIFEST's name of a value type; in a Valkey file, type 22 is Valkey's hash2. */
+    static String typeName(int type, boolean valkey) {
+        return valkey && type == RdbConstants.VALKEY_TYPE_HASH_2_BYTE ? "valkey_hash2(field ttl)" : typeName(type);
+    }
+
     static String typeName(int type) {
         switch (type) {
             case 0: return "string";
@@ -180,6 +185,7 @@ final class Corpus {
             case 23: return "hash_listpack_ex_pre_ga";
             case 24: return "hash_metadata";
             case 25: return "hash_listpack_ex";
+            case 26: return "stream_listpacks4";
             default: return "type" + type;
         }
     }

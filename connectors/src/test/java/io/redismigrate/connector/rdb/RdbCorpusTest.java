@@ -55,9 +55,6 @@ class RdbCorpusTest {
 
     /** Files that must fail on both paths, with a piece of the message. */
     static final Map<String, String> UNSUPPORTED = Map.of(
-            "redis__librdb/stream_v13.rdb", "unsupported RDB version 13",
-            "redis__librdb/stream_v13_idmp.rdb", "unsupported RDB version 13",
-            "HDT3213__rdb/valkey_hash2_with_hfe.rdb", "Valkey's own format (magic 'VALKEY080')",
             "redis__librdb/future_v19.rdb", "unsupported RDB version 99",
             "redis__librdb/redis_ent_opcode_ram_lru.rdb", "opcode 107 is Redis Enterprise's RAM_LRU",
             "redis__librdb/invalid_chksum_v8.rdb", "RDB checksum mismatch: the file says b477e446e98e5402");
@@ -89,7 +86,8 @@ class RdbCorpusTest {
 
     static int rdbVersion(String file) throws IOException {
         byte[] b = Corpus.bytes(file);
-        return Integer.parseInt(new String(b, 5, 4, StandardCharsets.ISO_8859_1));
+        boolean valkey = new String(b, 0, 6, StandardCharsets.ISO_8859_1).equals("VALKEY");
+        return Integer.parseInt(new String(b, valkey ? 6 : 5, valkey ? 3 : 4, StandardCharsets.ISO_8859_1));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -155,7 +153,7 @@ class RdbCorpusTest {
         // value types as the fast path saw them
         if (fast.parser.keysSkippedEmpty() == 0) {
             Map<String, Integer> types = new TreeMap<>();
-            for (Collected.Key k : fast.keys.values()) types.merge(Corpus.typeName(k.type()), 1, Integer::sum);
+            for (Collected.Key k : fast.keys.values()) types.merge(Corpus.typeName(k.type(), fast.parser.valkey()), 1, Integer::sum);
             assertEquals(m.types, types, "value types (MANIFEST types:)");
         }
         // fast path: every key a RESTORE with a valid payload; decoding path: content, modules still RESTOREd
@@ -174,7 +172,7 @@ class RdbCorpusTest {
             assertNull(d.payload, "decoding path restored " + d);
             assertNotNull(d.kind, "decoding path wrote nothing for " + d);
             // the payload, read back as a one-key RDB, decodes to what the decoding path produced
-            Collected again = Collected.parse(oneKeyRdb(k, fast.version), DECODE);
+            Collected again = Collected.parse(oneKeyRdb(k, fast.version, fast.parser.valkey()), DECODE);
             Collected.Key a = again.get(0, k.name);
             assertEquals(d.content(), a.content(), "payload content of " + k);
         }
@@ -194,11 +192,20 @@ class RdbCorpusTest {
 
     /** An RDB holding just this key (db 0), its value being the payload's value bytes; checksum disabled. */
     static byte[] oneKeyRdb(Collected.Key k, int version) {
+        return oneKeyRdb(k, version, false);
+    }
+
+    /**
+     * For a Valkey file ({@code valkey}), the RDB is a Valkey one too; its payloads of types shared with Redis carry
+     * RDB 11 (no other server reads 80), Valkey's own types the file's version.
+     */
+    static byte[] oneKeyRdb(Collected.Key k, int version, boolean valkey) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        o.writeBytes(String.format("REDIS%04d", version).getBytes(StandardCharsets.US_ASCII));
+        o.writeBytes((valkey ? String.format("VALKEY%03d", version) : String.format("REDIS%04d", version)).getBytes(StandardCharsets.US_ASCII));
         byte[] p = k.payload;
         int pv = (p[p.length - 10] & 0xff) | (p[p.length - 9] & 0xff) << 8;
-        assertEquals(version, pv, "payload RDB version");
+        int expected = valkey && k.type() != RdbConstants.VALKEY_TYPE_HASH_2_BYTE ? RdbConstants.SHARED_TYPES_RDB : version;
+        assertEquals(expected, pv, "payload RDB version");
         o.write(p[0]);
         byte[] name = k.name.getBytes(StandardCharsets.ISO_8859_1);
         o.write(0x80);
@@ -412,6 +419,14 @@ class RdbCorpusTest {
                 rs++;
                 tests.add(DynamicTest.dynamicTest(f + " vs json__" + base + ".json", () -> checkPerDb(f, dir + "json__" + base + ".json")));
             }
+            if (dir.equals("redis__librdb/") && base.startsWith("stream_v13")) {
+                // stream_v13.json belongs to stream_v13_idmp.rdb (MANIFEST), stream_v13.rdb has no expected output
+                if (base.equals("stream_v13_idmp")) {
+                    lib++;
+                    tests.add(DynamicTest.dynamicTest(f + " vs stream_v13.json", () -> checkPerDb(f, dir + "stream_v13.json")));
+                }
+                continue;
+            }
             if (dir.equals("redis__librdb/")) {
                 String unversioned = base.replaceAll("_v\\d+$", "");
                 List<String> candidates = new ArrayList<>(List.of(base + "_data.json", base + ".json"));
@@ -535,7 +550,7 @@ class RdbCorpusTest {
             case "hash/listpack": return Set.of(16);
             case "hash/hashex": return Set.of(22, 24);
             case "hash/listpackex": return Set.of(23, 25);
-            case "stream/": case "stream/listpack": return Set.of(15, 19, 21);
+            case "stream/": case "stream/listpack": return Set.of(15, 19, 21, 26);
             default: return Set.of();
         }
     }
