@@ -238,9 +238,13 @@ public final class Precheck {
         if (src.rdb < 0) {
             return CheckResult.fail(check, detail + "; Redis older than 2.4 (or an unknown server) cannot be migrated");
         }
-        if (src.rdb > RedisVersions.MAX_SUPPORTED_RDB) {
+        if (src.server.valkey() && src.rdb > ServerInfo.VALKEY_RDB) {
+            return CheckResult.fail(check, detail + "; this build reads Valkey's own format up to RDB " + ServerInfo.VALKEY_RDB
+                    + " (Valkey 9.0/9.1), so it cannot read this source's snapshot yet");
+        }
+        if (!src.server.valkey() && src.rdb > RedisVersions.MAX_SUPPORTED_RDB) {
             return CheckResult.fail(check, detail + "; this build reads RDB up to " + RedisVersions.MAX_SUPPORTED_RDB
-                    + ", so it cannot read this source's snapshot yet");
+                    + " (Redis 8.6), so it cannot read this source's snapshot yet");
         }
         return CheckResult.ok(check, detail);
     }
