@@ -4,8 +4,8 @@ import io.redismigrate.connector.rdb.TargetCannotStoreException;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.resp.RespError;
-import io.redismigrate.connector.resp.RespReader;
 import io.redismigrate.connector.resp.ServerInfo;
+import io.redismigrate.connector.testutils.CanonicalKeys;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.ServerVersion;
 import io.redismigrate.connector.testutils.ServerVersions;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,7 +156,7 @@ class CommandDialectEquivalenceTest {
                 Object b = dst.call(translated);
                 assertFalse(a instanceof RespError, what + ": " + a);
                 assertFalse(b instanceof RespError, what + " as " + CommandDialectTest.text(translated) + ": " + b);
-                Map<String, Snapshot> want = Snapshot.all(src), got = Snapshot.all(dst);
+                Map<String, CanonicalKeys> want = CanonicalKeys.all(src), got = CanonicalKeys.all(dst);
                 assertEquals(want.keySet(), got.keySet(), what + " (keys)");
                 for (String k : want.keySet()) want.get(k).assertSame(got.get(k), what + " key " + k);
             }
@@ -204,100 +203,5 @@ class CommandDialectEquivalenceTest {
         byte[][] out = new byte[p.length][];
         for (int i = 0; i < p.length; i++) out[i] = p[i].replace("\\s", " ").getBytes(StandardCharsets.UTF_8);
         return out;
-    }
-
-    /** One key as both servers can describe it: type, canonical value, TTL. */
-    record Snapshot(String type, String value, long pttl) {
-        void assertSame(Snapshot other, String what) {
-            assertEquals(type, other.type, what + " (type)");
-            assertEquals(value, other.value, what + " (value)");
-            assertEquals(pttl < 0, other.pttl < 0, what + " (TTL set) " + pttl + " vs " + other.pttl);
-            assertTrue(Math.abs(pttl - other.pttl) <= 1000, what + " (TTL) " + pttl + " vs " + other.pttl);
-        }
-
-        /** Every key of DBs 0-2, as "db:key". */
-        static Map<String, Snapshot> all(RedisConnection c) throws IOException {
-            Map<String, Snapshot> out = new TreeMap<>();
-            for (int db = 0; db <= 2; db++) {
-                c.call("SELECT", Integer.toString(db));
-                for (Object k : (List<?>) c.call("KEYS", "*")) {
-                    String key = RespReader.text(k);
-                    out.put(db + ":" + key, of(c, key));
-                }
-            }
-            c.call("SELECT", "0");
-            return out;
-        }
-
-        static Snapshot of(RedisConnection c, String k) throws IOException {
-            String type = RespReader.text(c.call("TYPE", k));
-            String value;
-            switch (type) {
-                case "string": value = text(c.call("GET", k)); break;
-                case "list": value = text(c.call("LRANGE", k, "0", "-1")); break;
-                case "set": value = sorted(c.call("SMEMBERS", k)); break;
-                case "zset": value = text(c.call("ZRANGE", k, "0", "-1", "WITHSCORES")); break;
-                case "hash": value = pairs(c.call("HGETALL", k)); break;
-                case "stream": value = stream(c, k); break;
-                default: value = "?";
-            }
-            long pttl = (Long) c.call("PTTL", k);
-            return new Snapshot(type, value, pttl);
-        }
-
-        /** Entries, length, last ID; per group its common XINFO fields, consumers with their pending counts, and XPENDING. */
-        private static String stream(RedisConnection c, String k) throws IOException {
-            StringBuilder sb = new StringBuilder(text(c.call("XRANGE", k, "-", "+")));
-            Map<String, Object> info = fields(c.call("XINFO", "STREAM", k));
-            sb.append(" length=").append(text(info.get("length"))).append(" last=").append(text(info.get("last-generated-id")));
-            for (Object g : (List<?>) c.call("XINFO", "GROUPS", k)) {
-                Map<String, Object> gi = fields(g);
-                String name = text(gi.get("name"));
-                sb.append(" group ").append(name).append(" last=").append(text(gi.get("last-delivered-id")))
-                        .append(" pending=").append(text(gi.get("pending"))).append(" consumers=[");
-                for (Object cons : (List<?>) c.call("XINFO", "CONSUMERS", k, name)) {
-                    Map<String, Object> ci = fields(cons);
-                    sb.append(text(ci.get("name"))).append(':').append(text(ci.get("pending"))).append(' ');
-                }
-                sb.append("] pel=[");
-                for (Object p : (List<?>) c.call("XPENDING", k, name, "-", "+", "1000")) {
-                    List<?> e = (List<?>) p; // id, consumer, idle, deliveries
-                    sb.append(text(e.get(0))).append('/').append(text(e.get(1))).append('/').append(text(e.get(3))).append(' ');
-                }
-                sb.append(']');
-            }
-            return sb.toString();
-        }
-
-        private static Map<String, Object> fields(Object flat) {
-            Map<String, Object> m = new TreeMap<>();
-            List<?> l = (List<?>) flat;
-            for (int i = 0; i + 1 < l.size(); i += 2) m.put(RespReader.text(l.get(i)), l.get(i + 1));
-            return m;
-        }
-
-        private static String pairs(Object reply) {
-            List<String> items = new ArrayList<>();
-            List<?> l = (List<?>) reply;
-            for (int i = 0; i + 1 < l.size(); i += 2) items.add(text(l.get(i)) + "=" + text(l.get(i + 1)));
-            java.util.Collections.sort(items);
-            return items.toString();
-        }
-
-        private static String sorted(Object reply) {
-            List<String> items = new ArrayList<>();
-            for (Object o : (List<?>) reply) items.add(text(o));
-            java.util.Collections.sort(items);
-            return items.toString();
-        }
-
-        private static String text(Object reply) {
-            if (reply instanceof List<?> l) {
-                List<String> items = new ArrayList<>();
-                for (Object o : l) items.add(text(o));
-                return items.toString();
-            }
-            return RespReader.text(reply);
-        }
     }
 }
