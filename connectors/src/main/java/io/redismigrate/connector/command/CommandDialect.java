@@ -164,6 +164,15 @@ public final class CommandDialect {
         return out;
     }
 
+    /**
+     * {@code XGROUP CREATECONSUMER key group consumer} for a target of any version with streams (5.0+): as is it
+     * needs 6.2; this form creates the consumer through an XREADGROUP that reads nothing (the snapshot's decoding
+     * path uses it for consumers without pending entries).
+     */
+    public static byte[][] createConsumer(byte[] key, byte[] group, byte[] consumer) {
+        return DialectTranslations.eval(DialectScripts.CREATE_CONSUMER, List.of(key), List.of(group, consumer));
+    }
+
     // ---- RESTORE hook --------------------------------------------------------------------------------------------
     /**
      * A replicated RESTORE (its payload carries the source's RDB version, which an older target may refuse): the

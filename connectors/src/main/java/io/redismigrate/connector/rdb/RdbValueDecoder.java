@@ -1,5 +1,7 @@
 package io.redismigrate.connector.rdb;
 
+import io.redismigrate.connector.command.CommandDialect;
+
 import io.redismigrate.connector.event.Printable;
 
 import io.redismigrate.connector.rdb.internal.ElementIterator;
@@ -272,6 +274,7 @@ final class RdbValueDecoder {
                 r.readMillis(); // seen time: cannot be set through commands
                 if (type >= RDB_TYPE_STREAM_LISTPACKS_3) r.readMillis(); // active time
                 if (modern) emit(XGROUP, CREATECONSUMER, key, group, consumer);
+                else emit(CommandDialect.createConsumer(key, group, consumer)); // a consumer without pending entries too
                 for (long p = r.readLength(); p > 0; p--) {
                     byte[] rawId = r.in.readBytes(16);
                     long[] nack = pel.get(new String(rawId, StandardCharsets.ISO_8859_1));
