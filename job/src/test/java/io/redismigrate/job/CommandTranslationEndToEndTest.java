@@ -55,6 +55,29 @@ class CommandTranslationEndToEndTest {
         }
     }
 
+    /**
+     * A form without an equivalent (FUNCTION LOAD into 6.0) stops the job, not retried: exit 1 with the one-line
+     * reason naming the command and what accepts it; nothing after it is applied.
+     */
+    @Test
+    void aRefusedFormStopsTheJobWithOneLine() throws Exception {
+        ServerVersion from = version("redis-7.0"), into = version("redis-6.0");
+        try (RedisServer source = RedisServer.start(from); RedisServer target = RedisServer.start(into)) {
+            source.call("SET", "before", "1");
+            try (JobProcess job = JobProcess.start(Migrations.runArgs(source, target))) {
+                job.awaitRunning(Duration.ofSeconds(60));
+                job.awaitLog("snapshot parsed", Duration.ofSeconds(60));
+                source.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+                source.call("SET", "after", "1");
+                assertEquals(1, job.waitFor(Duration.ofSeconds(60)), job.output());
+                String line = "the source replicated FUNCTION LOAD, which the target Redis " + into.major() + "." + into.minor();
+                assertTrue(job.stderr().contains(line), job.output());
+                assertTrue(job.stderr().contains("needs Redis 7.0+ or Valkey"), job.output());
+            }
+            assertEquals(null, target.sync().get("after"));
+        }
+    }
+
     /** Every command here reaches the replication stream in a form Redis 6.0 lacks. */
     static void writeTranslatedCommands(RedisServer source) throws java.io.IOException {
         long now = System.currentTimeMillis();

@@ -1,5 +1,7 @@
 package io.redismigrate.job.precheck;
 
+import io.redismigrate.connector.command.CommandDialect;
+import io.redismigrate.connector.command.DialectRule;
 import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisConnection;
@@ -7,6 +9,7 @@ import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.resp.RedisVersions;
 import io.redismigrate.connector.resp.RespError;
 import io.redismigrate.connector.resp.RespReader;
+import io.redismigrate.connector.resp.ServerInfo;
 import io.redismigrate.job.Keyspace;
 import io.redismigrate.job.MigrationOptions;
 import io.redismigrate.job.Sizes;
@@ -167,6 +170,7 @@ public final class Precheck {
             results.add(topology("target", tgt));
             results.add(targetWritable(tgt));
             results.add(decodingPath(src, tgt));
+            if (options.mode().includesStream()) results.add(streamCommands(source, src, tgt));
             results.add(memory(src, tgt));
             boolean stream = options.mode().includesStream();
             if (stream && deferredWindow != null) deferredWindow.accept(readNodes, cluster != null);
@@ -189,10 +193,12 @@ public final class Precheck {
         long usedMemory;
         long maxMemory;
         String maxMemoryPolicy;
+        ServerInfo info;
 
         static Node read(RedisConnection c) throws IOException {
             Node n = new Node();
             Map<String, String> server = c.info("server");
+            n.info = ServerInfo.of(server);
             n.version = server.getOrDefault("redis_version", "unknown");
             n.mode = server.getOrDefault("redis_mode", "standalone");
             n.rdb = RedisVersions.rdbVersion(n.version);
@@ -367,6 +373,37 @@ public final class Precheck {
                     + "; values are rewritten as commands (slower than RESTORE)");
         }
         return CheckResult.ok(check, "not needed: values pass through as RESTORE payloads");
+    }
+
+    /**
+     * What the source's version may replicate that the target cannot apply as is: the forms the stream phase
+     * translates (INFO) and those it refuses, which stop the job when they come (WARN; FAIL where the source's data
+     * makes it certain: function libraries into a target without functions).
+     */
+    static final String STREAM_COMMANDS = "stream command forms";
+
+    private CheckResult streamCommands(RedisConnection source, Node src, Node tgt) throws IOException {
+        List<String> translated = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        boolean functionsRefused = false;
+        for (DialectRule r : CommandDialect.differences(src.info, tgt.info)) {
+            if (r.refused()) refused.add(r.describe());
+            else translated.add(r.describe());
+            if (r.refused() && r.command().equals("FUNCTION")) functionsRefused = true;
+        }
+        if (translated.isEmpty() && refused.isEmpty()) {
+            return CheckResult.ok(STREAM_COMMANDS, "the target applies every form " + src.info.display() + " replicates");
+        }
+        String detail = translated.isEmpty() ? "" : "translated for " + tgt.info.display() + ": " + String.join(", ", translated);
+        if (refused.isEmpty()) return CheckResult.info(STREAM_COMMANDS, detail);
+        String stop = "would stop the job if replicated (no equivalent on " + tgt.info.display() + "): " + String.join(", ", refused);
+        detail = detail.isEmpty() ? stop : detail + "; " + stop;
+        if (functionsRefused && source.call("FUNCTION", "LIST") instanceof List<?> libs && !libs.isEmpty()) {
+            return CheckResult.fail(STREAM_COMMANDS, "the source has " + libs.size() + " function librar"
+                    + (libs.size() == 1 ? "y" : "ies") + ", which " + tgt.info.display() + " cannot store (functions need"
+                    + " Redis 7.0+ or Valkey); " + detail);
+        }
+        return CheckResult.warn(STREAM_COMMANDS, detail);
     }
 
     private CheckResult memory(Node src, Node tgt) {
