@@ -31,17 +31,30 @@ public final class DumpPayloads {
         return (payload[n - FOOTER] & 0xff) | (payload[n - FOOTER + 1] & 0xff) << 8;
     }
 
-    /** Whether a destination reading RDB up to {@code level} takes the payload as it is. */
-    public static boolean readableAsIs(byte[] payload, int level) {
-        return payload.length > FOOTER && version(payload) <= level;
+    /** Whether a payload is in Valkey's own format (labelled 80 or above: Valkey 9's types 22+ mean other things). */
+    public static boolean valkeyFormat(byte[] payload) {
+        return version(payload) >= RdbConstants.VALKEY_RDB_80;
     }
 
     /**
-     * Whether re-labelling is enough for a destination reading RDB up to {@code level}: the value's type exists
-     * there (a value's bytes depend on its type byte only; module values keep their own encoding version).
+     * Whether the destination takes the payload as it is: its version is at most the Redis level the destination
+     * reads, or it is Valkey's own format and the destination is a Valkey that reads that version.
+     */
+    public static boolean readableAsIs(byte[] payload, RdbParserConfig target) {
+        if (payload.length <= FOOTER) return false;
+        int v = version(payload);
+        if (valkeyFormat(payload)) return target.targetValkeyRdb() >= v;
+        return v <= target.targetRdbVersion();
+    }
+
+    /**
+     * Whether re-labelling is enough for a destination reading Redis RDB up to {@code level}: the value's type exists
+     * there (a value's bytes depend on its type byte only; module values keep their own encoding version). Valkey's
+     * own types (22 and up in its format) exist in no Redis level.
      */
     public static boolean relabelable(byte[] payload, int level) {
         int type = type(payload);
+        if (valkeyFormat(payload) && type > 21) return false;
         return type == RDB_TYPE_MODULE_2 || (type <= RdbConstants.MAX_SUPPORTED_TYPE && minVersionForType(type) <= level);
     }
 
@@ -57,11 +70,12 @@ public final class DumpPayloads {
     }
 
     /**
-     * The payload for a destination reading up to {@code level}: itself, or re-labelled; null when it must be
+     * The payload for the destination {@code target} describes: itself, or re-labelled; null when it must be
      * decoded ({@link #decode}).
      */
-    public static byte[] forLevel(byte[] payload, int level) {
-        if (readableAsIs(payload, level)) return payload;
+    public static byte[] forTarget(byte[] payload, RdbParserConfig target) {
+        if (readableAsIs(payload, target)) return payload;
+        int level = target.targetRdbVersion();
         return relabelable(payload, level) ? relabel(payload, level) : null;
     }
 
@@ -79,6 +93,7 @@ public final class DumpPayloads {
             throw new RdbException("DUMP payload checksum mismatch: the payload is corrupt");
         }
         int type = type(payload);
+        if (valkeyFormat(payload) && type == RdbConstants.VALKEY_TYPE_HASH_2_BYTE) type = RdbConstants.VALKEY_TYPE_HASH_2;
         if (type == RDB_TYPE_MODULE_2) {
             throw new TargetCannotStoreException("a module value (" + typeName(type) + ") cannot be rewritten as commands");
         }

@@ -1,5 +1,6 @@
 package io.redismigrate.connector.rdb;
 
+
 import io.redismigrate.connector.event.Printable;
 
 import io.redismigrate.connector.rdb.internal.ElementIterator;

@@ -81,7 +81,7 @@ final class SourceKeys implements AutoCloseable {
     static List<byte[][]> writeCommands(Copy c, RedisSinkConfig config) throws IOException {
         if (c.payload() == null) return List.<byte[][]>of(new byte[][] {DEL, c.key()});
         long at = c.pttl() > 0 ? System.currentTimeMillis() + c.pttl() + config.ttlShiftMs() : 0;
-        byte[] payload = DumpPayloads.forLevel(c.payload(), config.targetFormat().targetRdbVersion());
+        byte[] payload = DumpPayloads.forTarget(c.payload(), config.targetFormat());
         if (payload == null) return DumpPayloads.decode(c.payload(), c.key(), at, config.targetFormat());
         if (!config.useAbsTtl()) {
             long ttl = at == 0 ? 0 : Math.max(1, at - System.currentTimeMillis());

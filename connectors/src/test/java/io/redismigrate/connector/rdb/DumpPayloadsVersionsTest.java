@@ -61,7 +61,7 @@ class DumpPayloadsVersionsTest {
             int level = info(older).redisLevel();
             int[] paths = copyEveryKey(source, target, level);
             for (int db : new int[] {0, 3}) {
-                assertEquals(Canonical.db(source, db), Canonical.db(target, db), newer + " -> " + older + ", db " + db);
+                Canonical.assertSame(source, target, db, newer + " -> " + older);
             }
             assertTrue(paths[1] > 0, "some payloads re-labelled: strings are readable everywhere");
             System.err.println(newer + " -> " + older + ": " + paths[0] + " as is, " + paths[1] + " re-labelled, "
@@ -79,8 +79,8 @@ class DumpPayloadsVersionsTest {
             copyEveryKey(source, relabelled, level - 1 < 9 ? level : 9); // 9: every server since 5.0 reads it
             copyEveryKey(source, decoded, 0); // level 0: nothing is readable, everything is decoded
             for (int db : new int[] {0, 3}) {
-                assertEquals(Canonical.db(source, db), Canonical.db(relabelled, db), "re-labelled, db " + db);
-                assertEquals(Canonical.db(source, db), Canonical.db(decoded, db), "decoded, db " + db);
+                Canonical.assertSame(source, relabelled, db, "re-labelled");
+                Canonical.assertSame(source, decoded, db, "decoded");
             }
         }
     }
@@ -94,10 +94,15 @@ class DumpPayloadsVersionsTest {
         long crc = 0;
         for (int i = 0; i < 8; i++) crc |= (p[p.length - 8 + i] & 0xffL) << (8 * i);
         assertEquals(Crc64.of(p, 0, p.length - 8), crc);
-        assertNotNull(DumpPayloads.forLevel(p, 9));
-        assertEquals(p, DumpPayloads.forLevel(p, 12), "a payload the target reads is passed as it is");
+        assertNotNull(DumpPayloads.forTarget(p, level(9)));
+        assertEquals(p, DumpPayloads.forTarget(p, level(12)), "a payload the target reads is passed as it is");
         byte[] setListpack = {20, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0};
-        assertNull(DumpPayloads.forLevel(setListpack, 10), "a listpack set must be decoded for RDB 10");
+        assertNull(DumpPayloads.forTarget(setListpack, level(10)), "a listpack set must be decoded for RDB 10");
+        byte[] valkeyHash2 = DumpPayloads.relabel(new byte[] {22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 80);
+        assertNull(DumpPayloads.forTarget(valkeyHash2, level(12)), "Valkey's hash2 is decoded for Redis");
+        assertEquals(valkeyHash2, DumpPayloads.forTarget(valkeyHash2, level(11).withTargetValkeyRdb(80)), "as is for Valkey 9");
+        byte[] valkeyString = DumpPayloads.relabel(new byte[] {0, 1, 'x', 0, 0, 0, 0, 0, 0, 0, 0, 0}, 80);
+        assertEquals(10, DumpPayloads.version(DumpPayloads.forTarget(valkeyString, level(10))), "a shared type is re-labelled");
     }
 
     @Test
@@ -123,7 +128,7 @@ class DumpPayloadsVersionsTest {
                     byte[] payload = (byte[]) src.call("DUMP".getBytes(), key);
                     long pttl = ((Number) src.call("PTTL".getBytes(), key)).longValue();
                     long at = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
-                    byte[] fit = DumpPayloads.forLevel(payload, level);
+                    byte[] fit = DumpPayloads.forTarget(payload, config);
                     List<byte[][]> writes;
                     if (fit != null) {
                         paths[fit == payload ? 0 : 1]++;
@@ -141,6 +146,10 @@ class DumpPayloadsVersionsTest {
             }
         }
         return paths;
+    }
+
+    private static RdbParserConfig level(int level) {
+        return RdbParserConfig.defaults().withTargetRdbVersion(level).withTargetValkeyRdb(0);
     }
 
     private static byte[] b(String s) {

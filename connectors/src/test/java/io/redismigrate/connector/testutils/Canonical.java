@@ -19,17 +19,42 @@ import java.util.TreeMap;
 public final class Canonical {
     private Canonical() {}
 
-    /** Every key of {@code db} on {@code server} → its canonical form plus {@code " ttl~S"} (PTTL rounded to seconds). */
+    /**
+     * Asserts that DB {@code db} holds the same keys with the same canonical values on both servers, and TTLs within
+     * 1 s of each other (a key has one on both sides or on neither).
+     */
+    public static void assertSame(RedisServer a, RedisServer b, int db, String what) throws IOException {
+        org.junit.jupiter.api.Assertions.assertEquals(db(a, db), db(b, db), what + ", db " + db);
+        TreeMap<String, Long> ta = ttls(a, db);
+        TreeMap<String, Long> tb = ttls(b, db);
+        org.junit.jupiter.api.Assertions.assertEquals(ta.keySet(), tb.keySet(), what + ", db " + db + ": keys with a TTL");
+        for (String k : ta.keySet()) {
+            org.junit.jupiter.api.Assertions.assertTrue(Math.abs(ta.get(k) - tb.get(k)) <= 1000,
+                    what + ", db " + db + ": TTL of " + k + " " + ta.get(k) + " vs " + tb.get(k) + " ms");
+        }
+    }
+
+    /** Keys of {@code db} that have a TTL → PTTL in ms. */
+    public static TreeMap<String, Long> ttls(RedisServer server, int db) throws IOException {
+        TreeMap<String, Long> out = new TreeMap<>();
+        try (RedisConnection c = RedisConnection.open(RedisEndpoint.parse(server.uri()), "test", 5000)) {
+            c.call("SELECT", String.valueOf(db));
+            for (Object k : (List<?>) c.call("KEYS", "*")) {
+                long pttl = ((Number) c.call("PTTL".getBytes(), (byte[]) k)).longValue();
+                if (pttl > 0) out.put(b64((byte[]) k), pttl);
+            }
+        }
+        return out;
+    }
+
+    /** Every key of {@code db} on {@code server} → its canonical form (without TTL: see {@link #ttls}). */
     public static TreeMap<String, String> db(RedisServer server, int db) throws IOException {
         TreeMap<String, String> out = new TreeMap<>();
         try (RedisConnection c = RedisConnection.open(RedisEndpoint.parse(server.uri()), "test", 5000)) {
             c.call("SELECT", String.valueOf(db));
             List<byte[]> keys = new ArrayList<>();
             for (Object k : (List<?>) c.call("KEYS", "*")) keys.add((byte[]) k);
-            for (byte[] k : keys) {
-                long pttl = ((Number) c.call("PTTL".getBytes(), k)).longValue();
-                out.put(b64(k), of(c, k) + (pttl > 0 ? " ttl~" + Math.round(pttl / 1000.0) : ""));
-            }
+            for (byte[] k : keys) out.put(b64(k), of(c, k));
         }
         return out;
     }

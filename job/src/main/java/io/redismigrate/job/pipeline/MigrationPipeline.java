@@ -32,7 +32,7 @@ import java.util.Set;
 
 /**
  * Builds the job graph: RedisSource (one split per standalone source node or per cluster shard) → {@link EventScope}
- * [→ {@link ClusterRouting}] → [keyBy(slot) →] RedisSink. With as many sink subtasks as readers the stages are
+ * [→ {@link CommandTranslation} for a target lacking command forms a source may replicate] [→ {@link ClusterRouting}] → [keyBy(slot) →] RedisSink. With as many sink subtasks as readers the stages are
  * chained and events are not serialized at all; order per key holds either way (one split → one reader; keyBy
  * keeps order per channel). Operators have fixed uids so savepoints of one version resume in the next.
  */
@@ -86,6 +86,11 @@ public final class MigrationPipeline {
                 .uid("redis-source").setParallelism(sourceParallelism)
                 .flatMap(new EventScope(o, target.functions(), !clusterNodes.isEmpty())).returns(RedisEventTypeInfo.INSTANCE)
                 .name("scope").uid("scope").setParallelism(sourceParallelism);
+        if (o.mode().includesStream() && CommandTranslation.needed(target)) {
+            // replicated command forms the target lacks, rewritten (or refused) before routing and the sink
+            events = events.map(new CommandTranslation(target)).returns(RedisEventTypeInfo.INSTANCE)
+                    .name("command-translation").uid("command-translation").setParallelism(sourceParallelism);
+        }
 
         RedisSinkConfig sinkConfig = RedisSinkConfig.of(o.target()).withUseAbsTtl(target.absTtl())
                 .withRateLimits(o.fullRps(), o.fullMbps() * MB, o.incrRps(), o.incrMbps() * MB)

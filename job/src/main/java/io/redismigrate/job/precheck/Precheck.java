@@ -1,5 +1,7 @@
 package io.redismigrate.job.precheck;
 
+import io.redismigrate.connector.command.CommandDialect;
+import io.redismigrate.connector.command.DialectRule;
 import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisConnection;
@@ -170,6 +172,7 @@ public final class Precheck {
             results.add(targetWritable(tgt));
             results.add(decodingPath(src, tgt));
             results.addAll(TargetFit.check(source, readNodes, cluster != null, src.server, tgt.server));
+            if (options.mode().includesStream()) results.add(streamCommands(source, src, tgt));
             results.add(memory(src, tgt));
             boolean stream = options.mode().includesStream();
             if (stream && deferredWindow != null) deferredWindow.accept(readNodes, cluster != null);
@@ -385,6 +388,37 @@ public final class Precheck {
     /** "redis 7.0.15", "valkey 8.1.1" (Valkey reports redis_version 7.2.4 for compatibility; its own version is shown). */
     private static String name(ServerInfo s) {
         return (s.valkey() ? "valkey " : "redis ") + s.version();
+    }
+
+    /**
+     * What the source's version may replicate that the target cannot apply as is: the forms the stream phase
+     * translates (INFO) and those it refuses, which stop the job when they come (WARN; FAIL where the source's data
+     * makes it certain: function libraries into a target without functions).
+     */
+    static final String STREAM_COMMANDS = "stream command forms";
+
+    private CheckResult streamCommands(RedisConnection source, Node src, Node tgt) throws IOException {
+        List<String> translated = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        boolean functionsRefused = false;
+        for (DialectRule r : CommandDialect.differences(src.server, tgt.server)) {
+            if (r.refused()) refused.add(r.describe());
+            else translated.add(r.describe());
+            if (r.refused() && r.command().equals("FUNCTION")) functionsRefused = true;
+        }
+        if (translated.isEmpty() && refused.isEmpty()) {
+            return CheckResult.ok(STREAM_COMMANDS, "the target applies every form " + src.server.display() + " replicates");
+        }
+        String detail = translated.isEmpty() ? "" : "translated for " + tgt.server.display() + ": " + String.join(", ", translated);
+        if (refused.isEmpty()) return CheckResult.info(STREAM_COMMANDS, detail);
+        String stop = "would stop the job if replicated (no equivalent on " + tgt.server.display() + "): " + String.join(", ", refused);
+        detail = detail.isEmpty() ? stop : detail + "; " + stop;
+        if (functionsRefused && source.call("FUNCTION", "LIST") instanceof List<?> libs && !libs.isEmpty()) {
+            return CheckResult.fail(STREAM_COMMANDS, "the source has " + libs.size() + " function librar"
+                    + (libs.size() == 1 ? "y" : "ies") + ", which " + tgt.server.display() + " cannot store (functions need"
+                    + " Redis 7.0+ or Valkey); " + detail);
+        }
+        return CheckResult.warn(STREAM_COMMANDS, detail);
     }
 
     private CheckResult memory(Node src, Node tgt) {
