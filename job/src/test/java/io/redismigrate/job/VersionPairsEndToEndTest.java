@@ -17,11 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,9 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with one line naming it, and leave the target untouched.
  */
 class VersionPairsEndToEndTest {
-    /** A line of the job's console log (flink-conf/log4j-console.properties), as opposed to what Main prints. */
-    private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ");
-
     static List<VersionPair> functionRefusals() {
         return ServerVersions.pairs().stream().filter(VersionPair::functionsRefused).toList();
     }
@@ -53,10 +50,10 @@ class VersionPairsEndToEndTest {
         try (RedisServer source = RedisServer.start(pair.source()); RedisServer target = RedisServer.start(pair.target())) {
             TestData.populateMixed(source, pair.functions(), pair.hashFieldTtl());
             time.lap("populate");
-            try (JobProcess job = JobProcess.start(Migrations.runArgs(source, target, "--mode", "full"))) {
-                assertEquals(0, job.waitFor(Duration.ofSeconds(120)), job.output());
-                assertTrue(job.stdout().contains("full migration done"), job.output());
-            }
+            // in this JVM (as bin/redis-migrate runs it, without the start of another JVM): --mode full ends by itself
+            FullMigrationEndToEndTest.Run r = runFull(source, target);
+            assertEquals(0, r.exit(), r.err() + r.out());
+            assertTrue(r.out().contains("full migration done"), r.out());
             time.lap("job");
             assertEqual(pair, source, target, 2900, time);
         } finally {
@@ -121,21 +118,28 @@ class VersionPairsEndToEndTest {
     }
 
     /**
-     * {@code run --mode full} exits 3 (precheck) with exactly one line of its own on stderr (the console log aside)
-     * that names {@code cause}, without a stack trace, and the target holds no key afterwards.
+     * {@code run --mode full} exits 3 (precheck) with exactly one line on stderr that names {@code cause}, without a
+     * stack trace, and the target holds no key afterwards.
      */
-    private static void assertRefusedAtPrecheck(RedisServer source, RedisServer target, String cause) throws Exception {
-        try (JobProcess job = JobProcess.start(Migrations.runArgs(source, target, "--mode", "full"))) {
-            int exit = job.waitFor(Duration.ofSeconds(60));
-            List<String> lines = job.stderr().lines().filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).find()).toList();
-            assertAll(
-                    () -> assertEquals(3, exit, "exit code of a precheck refusal\n" + job.output()),
-                    () -> assertEquals(1, lines.size(), "one line on stderr, got " + lines + "\n" + job.output()),
-                    () -> assertTrue(!lines.isEmpty() && lines.get(0).toLowerCase().contains(cause),
-                            "'" + cause + "' not named in " + lines),
-                    () -> assertFalse(job.stderr().contains("\tat "), "stack trace in\n" + job.output()),
-                    () -> assertEquals(Map.of(), Migrations.keyspace(target), "the target must stay untouched"));
-        }
+    private static void assertRefusedAtPrecheck(RedisServer source, RedisServer target, String cause) {
+        FullMigrationEndToEndTest.Run r = runFull(source, target);
+        List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+        assertAll(
+                () -> assertEquals(3, r.exit(), "exit code of a precheck refusal; stderr: " + r.err() + "stdout: " + r.out()),
+                () -> assertEquals(1, lines.size(), "one line on stderr, got " + lines),
+                () -> assertTrue(!lines.isEmpty() && lines.get(0).toLowerCase().contains(cause),
+                        "'" + cause + "' not named in " + lines),
+                () -> assertFalse(r.err().contains("\tat "), "stack trace in " + r.err()),
+                () -> assertEquals(Map.of(), Migrations.keyspace(target), "the target must stay untouched"));
+    }
+
+    /**
+     * {@code run --mode full} in this JVM ({@link Main#execute}, what bin/redis-migrate runs), within 3 minutes: what
+     * it prints on stdout and stderr (the console log aside) and its exit code.
+     */
+    private static FullMigrationEndToEndTest.Run runFull(RedisServer source, RedisServer target) {
+        String[] args = Migrations.runArgs(source, target, "--mode", "full");
+        return assertTimeoutPreemptively(Duration.ofMinutes(3), () -> FullMigrationEndToEndTest.run(args));
     }
 
     /**

@@ -183,19 +183,22 @@ public final class TestData {
             }
             // hashes: small, more than 512 fields, long values, binary fields
             for (int i = 0; i < 60; i++) {
-                r.hset(p + "hash:s:" + i, Map.of("f1", "v" + i, "f2", String.valueOf(i), "name", "hash " + i));
+                server.call("HSET", p + "hash:s:" + i, "f1", "v" + i, "f2", String.valueOf(i), "name", "hash " + i);
             }
             for (int n : new int[] {513, 700, 1000}) {
                 Map<String, String> m = new LinkedHashMap<>();
                 for (int j = 0; j < n; j++) m.put("field" + j, j % 3 == 0 ? String.valueOf(j) : "value" + rnd.nextInt());
                 r.hset(p + "hash:b:" + n, m);
             }
-            r.hset(p + "hash:long", Map.of("f", "v".repeat(200), "g", "short"));
-            b.hset(bytes(p + "hash:bin"), Map.of(new byte[] {(byte) 0xfe, 0}, new byte[] {(byte) 0xff}, new byte[] {1}, new byte[0]));
+            server.call("HSET", p + "hash:long", "f", "v".repeat(200), "g", "short");
+            Map<byte[], byte[]> binFields = new LinkedHashMap<>();
+            binFields.put(new byte[] {(byte) 0xfe, 0}, new byte[] {(byte) 0xff});
+            binFields.put(new byte[] {1}, new byte[0]);
+            b.hset(bytes(p + "hash:bin"), binFields);
             // streams: groups, pending entries, consumers with and without pending entries, deleted entries
             String s1 = p + "stream:big";
             for (int i = 0; i < 300; i++) {
-                r.xadd(s1, Map.of("sensor", String.valueOf(i % 7), "value", String.valueOf(rnd.nextInt())));
+                server.call("XADD", s1, "*", "sensor", String.valueOf(i % 7), "value", String.valueOf(rnd.nextInt()));
             }
             server.call("XGROUP", "CREATE", s1, "g1", "0");
             server.call("XGROUP", "CREATE", s1, "g2", "$");
@@ -217,7 +220,7 @@ public final class TestData {
             server.call("XREADGROUP", "GROUP", "g3", "erin", "COUNT", "3", "STREAMS", s1, ">");
             for (int i = 40; i < 45; i++) server.call("XDEL", s1, String.valueOf(((List<?>) range.get(i)).get(0)));
             String s2 = p + "stream:small";
-            for (int i = 0; i < 5; i++) r.xadd(s2, Map.of("i", String.valueOf(i)));
+            for (int i = 0; i < 5; i++) server.call("XADD", s2, "*", "i", String.valueOf(i), "at", "x" + i);
             server.call("XGROUP", "CREATE", s2, "done", "0");
             for (io.lettuce.core.StreamMessage<String, String> e : r.xreadgroup(io.lettuce.core.Consumer.from("done", "frank"),
                     io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(s2))) {
@@ -243,7 +246,7 @@ public final class TestData {
             r.pexpire(p + "hash:s:0", 5_400_000);
             r.pexpire(p + "hash:b:700", 5_400_000);
             if (hashFieldTtls) {
-                r.hset(p + "hfe:small", Map.of("a", "1", "b", "2", "c", "3", "d", "4"));
+                server.call("HSET", p + "hfe:small", "a", "1", "b", "2", "c", "3", "d", "4");
                 server.call("HPEXPIRE", p + "hfe:small", "3600000", "FIELDS", "2", "a", "b");
                 server.call("HEXPIREAT", p + "hfe:small", String.valueOf(now / 1000 + 7200), "FIELDS", "1", "c");
                 Map<String, String> m = new LinkedHashMap<>();

@@ -133,7 +133,7 @@ public final class KeyByKey {
         if (source.serverVersion().hasFunctions() && target.serverVersion().hasFunctions()) {
             String sf = libraries(source);
             String tf = libraries(target);
-            if (!sf.equals(tf)) differ("function libraries differ:\n    source " + cut(sf) + "\n    target " + cut(tf));
+            if (!sf.equals(tf)) differ("function libraries differ" + firstDifference(sf, tf));
         }
     }
 
@@ -166,7 +166,7 @@ public final class KeyByKey {
             }
             String a = sv.get(i) == null ? value(source, key, type) : canonical(type, get(sv.get(i)));
             String b = tv.get(i) == null ? value(target, key, type) : canonical(type, get(tv.get(i)));
-            if (!a.equals(b)) differ(where + type + " differs:\n    source " + cut(a) + "\n    target " + cut(b));
+            if (!a.equals(b)) differ(where + type + " differs" + firstDifference(a, b));
             compareTtl(where, sourceTtls.get(i), targetTtls.get(i), s0, s1, t1);
             if (fieldTtls && type.equals("hash")) compareFieldTtls(where, key);
         }
@@ -378,8 +378,17 @@ public final class KeyByKey {
         return sb.append('"').toString();
     }
 
-    private static String cut(String s) {
-        return s.length() <= 600 ? s : s.substring(0, 600) + "… (" + s.length() + " chars)";
+    /** Both canonical forms around the first character where they differ (all of them when short). */
+    static String firstDifference(String a, String b) {
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) i++;
+        int from = Math.max(0, i - 200);
+        return (from == 0 ? ":" : " at character " + i + ":") + "\n    source " + window(a, from) + "\n    target " + window(b, from);
+    }
+
+    private static String window(String s, int from) {
+        int to = Math.min(s.length(), from + 600);
+        return (from > 0 ? "…" : "") + s.substring(Math.min(from, s.length()), to) + (to < s.length() ? "… (" + s.length() + " chars)" : "");
     }
 
     private static String hex(byte[] b) {
