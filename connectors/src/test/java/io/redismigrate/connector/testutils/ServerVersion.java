@@ -57,6 +57,17 @@ public final class ServerVersion {
                 Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
     }
 
+    /**
+     * A version described by its name alone ({@code redis-6.0}, {@code valkey-8.1}; patch 0, no executable), for
+     * naming versions and pairs that are not installed.
+     */
+    static ServerVersion named(String name) {
+        Matcher m = Pattern.compile("(redis|valkey)-(\\d+)\\.(\\d+)").matcher(name);
+        if (!m.matches()) throw new IllegalArgumentException("not a version name: " + name);
+        return new ServerVersion("(" + name + " not installed)", "valkey".equals(m.group(1)), Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)), 0);
+    }
+
     /** {@code redis-7.0}, {@code valkey-8.1}: flavour and major.minor (the display name of parameterized tests). */
     public String name() { return name; }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,6 +20,10 @@ import java.util.stream.Stream;
  *
  * <p>Use as a JUnit 5 source: {@code @ParameterizedTest(name = "{0}") @MethodSource("io.redismigrate.connector.testutils.ServerVersions#all")}.
  * The first call prints to stderr, once, which of the {@link #EXPECTED} versions run and which are missing and why.
+ *
+ * <p>{@link #pairs()} gives the ordered (source, target) pairs of these versions for the version-pair tests: a
+ * default set that covers every direction that matters ({@link #defaultPairs}), or with {@code REDIS_PAIRS=all}
+ * every ordered pair; its first call prints one line naming the pairs run and the pairs skipped.
  */
 public final class ServerVersions {
     /** Environment variable naming the directory of server versions (see install.sh). */
@@ -31,8 +36,16 @@ public final class ServerVersions {
     /** The versions {@code ../shared/servers/install.sh} installs, in the order the tests run them. */
     public static final List<String> EXPECTED = List.of("redis-6.0", "redis-7.0", "valkey-8.0", "redis-8.0", "valkey-8.1");
 
+    /**
+     * Optional environment variable: which (source, target) pairs {@link #pairs()} gives: unset or {@code default}
+     * the default set ({@link #defaultPairs}), {@code all} every ordered pair of the versions, or a comma-separated
+     * list of pairs such as {@code redis-8.0->redis-6.0,valkey-8.1->redis-7.0}.
+     */
+    public static final String PAIRS_ENV = "REDIS_PAIRS";
+
     private static List<ServerVersion> all;
     private static ServerVersion system;
+    private static List<VersionPair> pairs;
 
     private ServerVersions() {}
 
@@ -40,6 +53,97 @@ public final class ServerVersions {
     public static synchronized List<ServerVersion> all() {
         if (all == null) all = discover(System.getenv(ENV), System.getenv(ONLY_ENV));
         return all;
+    }
+
+    /**
+     * The (source, target) pairs to test, from {@link #all()} as {@link #PAIRS_ENV} selects (see
+     * {@link #selectPairs}); a JUnit {@code @MethodSource}. Without the matrix: the system server into itself. The
+     * first call prints one line to stderr: the pairs run and those of the full matrix ({@link #EXPECTED}) skipped.
+     */
+    public static synchronized List<VersionPair> pairs() {
+        if (pairs == null) {
+            String mode = System.getenv(PAIRS_ENV);
+            pairs = selectPairs(all(), mode);
+            System.err.println(describePairs(pairs, mode));
+        }
+        return pairs;
+    }
+
+    /**
+     * The pairs of {@code versions} that {@code mode} selects: null, blank or {@code default}: {@link #defaultPairs};
+     * {@code all}: every ordered pair (source-major, in the order of {@code versions}); otherwise a comma-separated
+     * list of {@code source->target} names, each of which must be a pair of {@code versions}.
+     */
+    static List<VersionPair> selectPairs(List<ServerVersion> versions, String mode) {
+        String m = mode == null ? "" : mode.trim();
+        if (m.isEmpty() || m.equals("default")) return defaultPairs(versions);
+        List<VersionPair> every = new ArrayList<>();
+        for (ServerVersion s : versions) {
+            for (ServerVersion t : versions) every.add(new VersionPair(s, t));
+        }
+        if (m.equals("all")) return List.copyOf(every);
+        List<VersionPair> out = new ArrayList<>();
+        for (String item : m.split(",")) {
+            String want = item.trim().replaceAll("\\s*->\\s*", " -> ");
+            if (want.isEmpty()) continue;
+            VersionPair p = every.stream().filter(e -> e.name().equals(want)).findFirst().orElseThrow(() ->
+                    new IllegalStateException(PAIRS_ENV + " names " + item.trim() + ", which is not a pair of the versions "
+                            + versions.stream().map(ServerVersion::name).toList()));
+            if (!out.contains(p)) out.add(p);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The pairs that matter, in this order, without repeats: every version into itself; every version into the
+     * oldest and into the newest Redis (an older target must read or refuse what a newer source holds; the newest
+     * must take everything); Redis into Valkey, each Redis version into one Valkey version (the newest Redis into the
+     * newest Valkey, then back through both lists, wrapping); Valkey into Redis, into each Redis version between the
+     * oldest and the newest (those two take every version already) from one Valkey version, the newest first. With
+     * the matrix of {@link #EXPECTED}: 17 of the 25 ordered pairs. Without Redis versions, the oldest and newest
+     * Valkey take the Redis roles.
+     */
+    static List<VersionPair> defaultPairs(List<ServerVersion> versions) {
+        Comparator<ServerVersion> byNumber = Comparator.comparingInt(ServerVersion::major).thenComparingInt(ServerVersion::minor);
+        List<ServerVersion> redis = versions.stream().filter(v -> !v.isValkey()).sorted(byNumber).toList();
+        List<ServerVersion> valkey = versions.stream().filter(ServerVersion::isValkey).sorted(byNumber).toList();
+        List<ServerVersion> line = redis.isEmpty() ? valkey : redis;
+        LinkedHashSet<VersionPair> out = new LinkedHashSet<>();
+        for (ServerVersion v : versions) out.add(new VersionPair(v, v));
+        if (line.isEmpty()) return List.copyOf(out);
+        ServerVersion oldest = line.get(0);
+        ServerVersion newest = line.get(line.size() - 1);
+        for (ServerVersion v : versions) out.add(new VersionPair(v, oldest));
+        for (ServerVersion v : versions) out.add(new VersionPair(v, newest));
+        if (!redis.isEmpty() && !valkey.isEmpty()) {
+            for (int i = 0; i < redis.size(); i++) {
+                ServerVersion r = redis.get(redis.size() - 1 - i);
+                ServerVersion k = valkey.get(Math.floorMod(valkey.size() - 1 - i, valkey.size()));
+                out.add(new VersionPair(r, k));
+            }
+            List<ServerVersion> middle = redis.size() > 2 ? redis.subList(1, redis.size() - 1) : List.of();
+            for (int j = 0; j < middle.size(); j++) {
+                ServerVersion r = middle.get(middle.size() - 1 - j);
+                ServerVersion k = valkey.get(Math.floorMod(valkey.size() - 1 - j, valkey.size()));
+                out.add(new VersionPair(k, r));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * One line: the pairs run, and the pairs {@code mode} would select from the full matrix ({@link #EXPECTED};
+     * for an explicit list, its default set) that are not run, by name.
+     */
+    static String describePairs(List<VersionPair> run, String mode) {
+        String m = mode == null ? "" : mode.trim();
+        List<ServerVersion> expected = EXPECTED.stream().map(ServerVersion::named).toList();
+        List<VersionPair> reference = selectPairs(expected, m.equals("all") ? "all" : "default");
+        List<String> names = run.stream().map(VersionPair::name).toList();
+        List<String> skipped = reference.stream().map(VersionPair::name).filter(n -> !names.contains(n)).toList();
+        return "version pairs (" + PAIRS_ENV + "=" + (m.isEmpty() ? "default" : m) + "): " + run.size() + " run " + names
+                + "; skipped " + skipped.size() + (skipped.isEmpty() ? "" : " " + skipped)
+                + (m.equals("all") ? "" : "; " + PAIRS_ENV + "=all runs every ordered pair");
     }
 
     /** The system server: {@code $REDIS_SERVER} or redis-server on PATH (what {@link RedisServer#start(String...)} runs). */

@@ -83,7 +83,11 @@ public final class JobProcess implements AutoCloseable {
 
     /** Output of both streams, for assertion messages. */
     public String output() {
-        return "args: " + args + "\n--- stdout ---\n" + stdout() + "--- stderr ---\n" + tail(stderr(), 8000);
+        String err = stderr();
+        // what Main printed (the one-line failure) first: with REDIS_MIGRATE_DEBUG the tail is mostly stack traces
+        String own = String.join("\n", err.lines().filter(l -> l.startsWith("redis-migrate:")).toList());
+        return "args: " + args + "\n--- stdout ---\n" + stdout() + (own.isEmpty() ? "" : "--- stderr, redis-migrate lines ---\n" + own + "\n")
+                + "--- stderr ---\n" + tail(err, 8000);
     }
 
     private static String tail(String s, int n) {
