@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * <p>Values are compared with {@code DEBUG DIGEST-VALUE} when every node of both sides allows DEBUG and all run the
  * same major.minor version (the digest algorithm changed between 7.0 and 7.2); otherwise each side's value is read
  * and hashed in a canonical form (strings, lists, zsets and streams in order; sets and hashes sorted). Stream consumer groups
- * (name, last-delivered ID, pending count) are compared in both cases, since the digest does not cover them.
+ * (name, last-delivered ID, pending count, consumers with their pending counts) are compared in both cases, since the
+ * digest does not cover them.
  * Module types fall back to {@code DUMP} payload equality.
  */
 public final class Verifier {
@@ -308,7 +309,10 @@ public final class Verifier {
         }
     }
 
-    /** Consumer groups of a stream: name, last-delivered ID and pending count, in name order. */
+    /**
+     * Consumer groups of a stream: name, last-delivered ID, pending count and consumers (name and pending count:
+     * a consumer without pending entries counts too), in name order.
+     */
     private static String streamGroups(RedisConnection c, byte[] key) throws IOException {
         Object reply = c.call(bytes("XINFO"), bytes("GROUPS"), key);
         if (reply instanceof RespError) return "error";
@@ -316,13 +320,36 @@ public final class Verifier {
         for (Object g : (List<?>) reply) {
             List<?> fields = (List<?>) g;
             Map<String, String> m = new TreeMap<>();
+            Object name = null;
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 m.put(RespReader.text(fields.get(i)), RespReader.text(fields.get(i + 1)));
+                if ("name".equals(RespReader.text(fields.get(i)))) name = fields.get(i + 1);
             }
-            groups.add(m.get("name") + "@" + m.get("last-delivered-id") + "/" + m.get("pending"));
+            groups.add(m.get("name") + "@" + m.get("last-delivered-id") + "/" + m.get("pending") + consumers(c, key, name));
         }
         groups.sort(null);
         return String.join(",", groups);
+    }
+
+    /** "[alice:3 bob:0]": a group's consumers with their pending counts, by name. */
+    private static String consumers(RedisConnection c, byte[] key, Object group) throws IOException {
+        if (!(group instanceof byte[])) return "";
+        Object reply = c.call(bytes("XINFO"), bytes("CONSUMERS"), key, (byte[]) group);
+        if (!(reply instanceof List)) return "[error]";
+        List<String> out = new ArrayList<>();
+        for (Object consumer : (List<?>) reply) {
+            List<?> fields = (List<?>) consumer;
+            String name = null;
+            String pending = null;
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                String f = RespReader.text(fields.get(i));
+                if (f.equals("name")) name = RespReader.text(fields.get(i + 1));
+                if (f.equals("pending")) pending = RespReader.text(fields.get(i + 1));
+            }
+            out.add(name + ":" + pending);
+        }
+        out.sort(null);
+        return out.toString();
     }
 
     private void findExtra(int targetDb, List<Integer> sourceDbs, List<byte[]> keys, Side source, Side target,

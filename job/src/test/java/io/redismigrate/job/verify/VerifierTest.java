@@ -90,6 +90,19 @@ class VerifierTest {
         assertTrue(run.out().startsWith("verified 10 keys in 2 DBs: 0 missing, 0 different, 0 extra"), run.out());
     }
 
+    /** A consumer without pending entries is part of a stream's state: the target lacking it is a difference. */
+    @Test
+    void aMissingIdleConsumerIsADifference() throws Exception {
+        start();
+        fill(source);
+        copy(source, target);
+        source.call("XGROUP", "CREATECONSUMER", "st", "g1", "idle");
+        VerifyResult r = verify();
+        assertEquals("verified 10 keys in 2 DBs: 0 missing, 1 different, 0 extra", r.summary(), r.examples().toString());
+        target.call("XGROUP", "CREATECONSUMER", "st", "g1", "idle");
+        assertTrue(verify().equal());
+    }
+
     @Test
     void findsMissingDifferentTtlAndExtraKeys() throws Exception {
         start();
