@@ -6,6 +6,7 @@ import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.resp.RespError;
 import io.redismigrate.connector.resp.ServerInfo;
 import io.redismigrate.connector.testutils.Canonical;
+import io.redismigrate.connector.testutils.DumpedKeys;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.ServerVersion;
 import io.redismigrate.connector.testutils.ServerVersions;
@@ -68,30 +69,23 @@ class ReplicatedRestoreTest {
     /** RESTOREs every key of DBs 0 and 3 through the dialect; counts forms: as is, re-labelled, EVAL. */
     private static int[] restoreEveryKey(RedisServer source, RedisServer target, CommandDialect dialect) throws Exception {
         int[] forms = new int[3];
-        try (RedisConnection src = RedisConnection.open(RedisEndpoint.parse(source.uri()), "source", 5000);
-             RedisConnection tgt = RedisConnection.open(RedisEndpoint.parse(target.uri()), "target", 5000)) {
-            for (int db : new int[] {0, 3}) {
-                src.call("SELECT", String.valueOf(db));
-                tgt.call("SELECT", String.valueOf(db));
-                for (Object k : (List<?>) src.call("KEYS", "*")) {
-                    byte[] key = (byte[]) k;
-                    byte[] payload = (byte[]) src.call("DUMP".getBytes(), key);
-                    long pttl = ((Number) src.call("PTTL".getBytes(), key)).longValue();
-                    byte[][] restore = pttl > 0
-                            ? new byte[][] {b("RESTORE"), key, b(Long.toString(System.currentTimeMillis() + pttl)), payload, b("REPLACE"), b("ABSTTL")}
-                            : new byte[][] {b("RESTORE"), key, b("0"), payload, b("REPLACE")};
-                    byte[][] out = dialect.translate(restore);
-                    if (out == restore) forms[0]++;
-                    else if (new String(out[0], StandardCharsets.US_ASCII).equals("RESTORE")) {
-                        forms[1]++;
-                        assertEquals(9, DumpPayloads.version(out[3]));
-                    } else {
-                        forms[2]++;
-                        assertEquals("EVAL", new String(out[0], StandardCharsets.US_ASCII));
-                    }
-                    Object reply = tgt.call(out);
-                    assertFalse(reply instanceof RespError, new String(key, StandardCharsets.ISO_8859_1) + ": " + reply);
+        try (RedisConnection tgt = RedisConnection.open(RedisEndpoint.parse(target.uri()), "target", 5000)) {
+            for (DumpedKeys.Dumped d : DumpedKeys.of(source, 0, 3)) {
+                tgt.call("SELECT", String.valueOf(d.db()));
+                byte[][] restore = d.expireAtMs() > 0
+                        ? new byte[][] {b("RESTORE"), d.key(), b(Long.toString(d.expireAtMs())), d.payload(), b("REPLACE"), b("ABSTTL")}
+                        : new byte[][] {b("RESTORE"), d.key(), b("0"), d.payload(), b("REPLACE")};
+                byte[][] out = dialect.translate(restore);
+                if (out == restore) forms[0]++;
+                else if (new String(out[0], StandardCharsets.US_ASCII).equals("RESTORE")) {
+                    forms[1]++;
+                    assertEquals(9, DumpPayloads.version(out[3]));
+                } else {
+                    forms[2]++;
+                    assertEquals("EVAL", new String(out[0], StandardCharsets.US_ASCII));
                 }
+                Object reply = tgt.call(out);
+                assertFalse(reply instanceof RespError, new String(d.key(), StandardCharsets.ISO_8859_1) + ": " + reply);
             }
         }
         return forms;

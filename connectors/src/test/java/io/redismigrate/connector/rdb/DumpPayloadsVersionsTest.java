@@ -5,6 +5,7 @@ import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.resp.RespError;
 import io.redismigrate.connector.resp.ServerInfo;
 import io.redismigrate.connector.testutils.Canonical;
+import io.redismigrate.connector.testutils.DumpedKeys;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.ServerVersion;
 import io.redismigrate.connector.testutils.ServerVersions;
@@ -118,30 +119,25 @@ class DumpPayloadsVersionsTest {
     private static int[] copyEveryKey(RedisServer source, RedisServer target, int level) throws IOException {
         int[] paths = new int[3];
         RdbParserConfig config = RdbParserConfig.defaults().withTargetRdbVersion(level).withChunks(100, 4096);
-        try (RedisConnection src = RedisConnection.open(RedisEndpoint.parse(source.uri()), "source", 5000);
-             RedisConnection tgt = RedisConnection.open(RedisEndpoint.parse(target.uri()), "target", 5000)) {
-            for (int db : new int[] {0, 3}) {
-                src.call("SELECT", String.valueOf(db));
-                tgt.call("SELECT", String.valueOf(db));
-                for (Object k : (List<?>) src.call("KEYS", "*")) {
-                    byte[] key = (byte[]) k;
-                    byte[] payload = (byte[]) src.call("DUMP".getBytes(), key);
-                    long pttl = ((Number) src.call("PTTL".getBytes(), key)).longValue();
-                    long at = pttl > 0 ? System.currentTimeMillis() + pttl : 0;
-                    byte[] fit = DumpPayloads.forTarget(payload, config);
-                    List<byte[][]> writes;
-                    if (fit != null) {
-                        paths[fit == payload ? 0 : 1]++;
-                        writes = List.<byte[][]>of(new byte[][] {b("RESTORE"), key, b(Long.toString(at)), fit, b("REPLACE"), b("ABSTTL")});
-                    } else {
-                        paths[2]++;
-                        writes = DumpPayloads.decode(payload, key, at, config);
-                    }
-                    for (byte[][] w : writes) {
-                        Object reply = tgt.call(w);
-                        assertTrue(!(reply instanceof RespError), new String(w[0], StandardCharsets.US_ASCII) + " of '"
-                                + new String(key, StandardCharsets.ISO_8859_1) + "' (type " + DumpPayloads.type(payload) + "): " + reply);
-                    }
+        try (RedisConnection tgt = RedisConnection.open(RedisEndpoint.parse(target.uri()), "target", 5000)) {
+            for (DumpedKeys.Dumped d : DumpedKeys.of(source, 0, 3)) {
+                tgt.call("SELECT", String.valueOf(d.db()));
+                byte[] key = d.key();
+                byte[] payload = d.payload();
+                long at = d.expireAtMs();
+                byte[] fit = DumpPayloads.forTarget(payload, config);
+                List<byte[][]> writes;
+                if (fit != null) {
+                    paths[fit == payload ? 0 : 1]++;
+                    writes = List.<byte[][]>of(new byte[][] {b("RESTORE"), key, b(Long.toString(at)), fit, b("REPLACE"), b("ABSTTL")});
+                } else {
+                    paths[2]++;
+                    writes = DumpPayloads.decode(payload, key, at, config);
+                }
+                for (byte[][] w : writes) {
+                    Object reply = tgt.call(w);
+                    assertTrue(!(reply instanceof RespError), new String(w[0], StandardCharsets.US_ASCII) + " of '"
+                            + new String(key, StandardCharsets.ISO_8859_1) + "' (type " + DumpPayloads.type(payload) + "): " + reply);
                 }
             }
         }
