@@ -99,7 +99,12 @@ class ClusterKeylessEndToEndTest {
                 try (JobProcess job = JobProcess.start(runArgs(source, cluster, checkpoints,
                         "--from-savepoint", chk.toString()))) {
                     job.awaitRunning(Duration.ofSeconds(60));
-                    job.awaitLog("continuing the replication stream from offset", Duration.ofSeconds(30));
+                    try {
+                        job.awaitLog("continuing the replication stream from offset", Duration.ofSeconds(30));
+                    } catch (AssertionError e) {
+                        // the source's log says why it refused the partial resync ("Partial resynchronization not accepted: …")
+                        throw new AssertionError(e.getMessage() + "\n--- source redis log (tail) ---\n" + sourceLogTail(source), e);
+                    }
                     // the replay has passed the keyless commands once this key (written after them) is overwritten
                     source.sync().set("after-resume", "1");
                     long deadline = System.currentTimeMillis() + 30_000;
@@ -174,6 +179,15 @@ class ClusterKeylessEndToEndTest {
             if (!job.isAlive()) throw new AssertionError("the job exited\n" + job.output());
             if (System.currentTimeMillis() > deadline) throw new AssertionError("no checkpoint\n" + job.output());
             Thread.sleep(20);
+        }
+    }
+
+    private static String sourceLogTail(RedisServer source) {
+        try {
+            String log = java.nio.file.Files.readString(source.dir().resolve("redis-" + source.port() + ".log"));
+            return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
+        } catch (java.io.IOException e) {
+            return "(not readable: " + e.getMessage() + ")";
         }
     }
 }
