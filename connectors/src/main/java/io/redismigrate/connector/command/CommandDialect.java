@@ -89,9 +89,7 @@ public final class CommandDialect {
 
     private CommandDialect(ServerInfo target, List<DialectRule> rules) {
         this.target = target;
-        this.format = RdbParserConfig.defaults().withTargetRdbVersion(target.redisLevel())
-                .withTargetFieldTtls(target.hashFieldTtl())
-                .withTargetValkeyRdb(target.valkey() && target.rdb() >= ServerInfo.VALKEY_RDB ? target.rdb() : 0);
+        this.format = RdbParserConfig.defaults().withTarget(target);
         this.rules = rules;
         this.names = new byte[rules.size()][];
         for (int i = 0; i < rules.size(); i++) {

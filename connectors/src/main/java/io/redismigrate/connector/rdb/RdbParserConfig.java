@@ -1,5 +1,7 @@
 package io.redismigrate.connector.rdb;
 
+import io.redismigrate.connector.resp.ServerInfo;
+
 import java.io.Serializable;
 
 /**
@@ -60,5 +62,14 @@ public record RdbParserConfig(long bigKeyThreshold, int targetRdbVersion, int ch
     /** The destination's Valkey RDB version (Valkey 9+: 80), 0 when it is not Valkey 9+. */
     public RdbParserConfig withTargetValkeyRdb(int v) {
         return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, v);
+    }
+
+    /**
+     * What {@code target} reads: its Redis RDB level, whether it stores hash-field TTLs, and Valkey's own RDB
+     * version when it is Valkey 9+ (else 0).
+     */
+    public RdbParserConfig withTarget(ServerInfo target) {
+        return withTargetRdbVersion(target.redisLevel()).withTargetFieldTtls(target.hashFieldTtl())
+                .withTargetValkeyRdb(target.valkey() && target.rdb() >= ServerInfo.VALKEY_RDB ? target.rdb() : 0);
     }
 }

@@ -72,8 +72,7 @@ public final class MigrationPipeline {
         ReplicationConfig replication = ReplicationConfig.defaults();
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
-                .withTargetRdbVersion(target.redisLevel()).withTargetFieldTtls(target.hashFieldTtl())
-                .withTargetValkeyRdb(target.valkey() && target.rdb() >= ServerInfo.VALKEY_RDB ? target.rdb() : 0)
+                .withTarget(target)
                 // hash-field TTLs inside a RESTORE payload cannot be shifted: decode such hashes (HSET + HPEXPIREAT)
                 .withDecodeFieldTtls(TtlExtension.shiftMs(o) != 0);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,
