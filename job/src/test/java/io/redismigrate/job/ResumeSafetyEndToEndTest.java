@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -227,7 +228,9 @@ class ResumeSafetyEndToEndTest {
             populate(source, 100);
             String[] a = args(source, target);
             for (int i = 0; i < a.length - 1; i++) if (a[i].equals("--checkpoint-interval")) a[i + 1] = "1h";
-            try (JobProcess job = JobProcess.start(a)) {
+            // Flink starts the periodic checkpoints after a random delay in [min-pause, interval]: with the default
+            // min-pause of 0 the first one may come within seconds. A min-pause of the whole interval rules it out.
+            try (JobProcess job = JobProcess.startWithFlinkConf(Map.of("execution.checkpointing.min-pause", "1h"), a)) {
                 job.awaitRunning(T);
                 job.awaitLog("snapshot parsed", T);
                 Migrations.awaitCaughtUp(source, target, T, job); // applied, but no checkpoint completed yet

@@ -36,6 +36,22 @@ public final class JobProcess implements AutoCloseable {
 
     /** Starts {@code Main} with {@code args} (e.g. {@code run --source … --target …}). */
     public static JobProcess start(String... args) throws IOException {
+        return start(null, args);
+    }
+
+    /**
+     * Starts {@code Main} with {@code $FLINK_CONF_DIR} pointing at a config.yaml holding {@code flinkConf} (one
+     * {@code key: value} per entry), as an operator's own Flink configuration would.
+     */
+    public static JobProcess startWithFlinkConf(java.util.Map<String, String> flinkConf, String... args) throws IOException {
+        Path confDir = Files.createTempDirectory("redis-migrate-flink-conf");
+        StringBuilder yaml = new StringBuilder();
+        flinkConf.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+        Files.writeString(confDir.resolve("config.yaml"), yaml.toString());
+        return start(confDir, args);
+    }
+
+    private static JobProcess start(Path flinkConfDir, String... args) throws IOException {
         Path dir = Files.createTempDirectory("redis-migrate-job");
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");
@@ -48,6 +64,7 @@ public final class JobProcess implements AutoCloseable {
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("FLINK_CONF_DIR");
+        if (flinkConfDir != null) pb.environment().put("FLINK_CONF_DIR", flinkConfDir.toString());
         pb.environment().put("REDIS_MIGRATE_DEBUG", "1"); // stack traces in the output of failed runs
         return new JobProcess(pb.start(), out, err, List.of(args));
     }
