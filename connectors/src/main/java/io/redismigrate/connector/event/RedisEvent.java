@@ -29,7 +29,10 @@ public final class RedisEvent {
 
     /** CONTROL: a snapshot begins; args = [SNAPSHOT_START, replId, resync ? "1" : "0"]. */
     public static final String SNAPSHOT_START = "SNAPSHOT_START";
-    /** CONTROL: the command stream follows from {@link #offset()}; args = [STREAM_START, replId]. */
+    /**
+     * CONTROL: the command stream follows from {@link #offset()}; args = [STREAM_START, replId, snapshot keys,
+     * snapshot bytes] (the sizes -1 after a +CONTINUE).
+     */
     public static final String STREAM_START = "STREAM_START";
 
     /** CONTROL: the tool's heartbeat came through the stream; args = [HEARTBEAT, source time ms]. */
@@ -248,6 +251,11 @@ public final class RedisEvent {
     /** CONTROL only: the i-th value (1-based) as text. */
     public String controlValue(int i) {
         return new String(args[i], StandardCharsets.UTF_8);
+    }
+
+    /** CONTROL only: the i-th value (1-based) as a number, {@code absent} when the event has no such value. */
+    public long controlNumber(int i, long absent) {
+        return i < args.length ? Long.parseLong(controlValue(i)) : absent;
     }
 
     /** Cluster hash slot of the key, or {@link #NO_SLOT}. */

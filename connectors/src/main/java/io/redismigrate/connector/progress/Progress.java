@@ -120,10 +120,19 @@ public final class Progress {
             return src < 0 || applied < 0 ? -1 : Math.max(0, src - applied);
         }
 
-        /** The sink applied a heartbeat written on the source at {@code writtenMs}. */
+        /**
+         * The sink applied a heartbeat written on the source at {@code writtenMs}. Moves the caught-up clock: the
+         * lag stayed low if this heartbeat's latency is low and the previous one was not overdue in between.
+         */
         public void heartbeatApplied(long writtenMs, long nowMs) {
+            long previous = heartbeatWrittenMs;
+            long latency = Math.max(0, nowMs - writtenMs);
+            boolean low = latency < CAUGHT_UP_LAG_MS
+                    && (previous == 0 || nowMs - previous - HEARTBEAT_INTERVAL_MS < CAUGHT_UP_LAG_MS);
+            if (!low) lagLowSinceMs = 0;
+            else if (lagLowSinceMs == 0) lagLowSinceMs = nowMs;
+            latencyMs = latency;
             heartbeatWrittenMs = writtenMs;
-            latencyMs = Math.max(0, nowMs - writtenMs);
         }
 
         /**
@@ -137,16 +146,12 @@ public final class Progress {
             return Math.max(latencyMs, nowMs - written - HEARTBEAT_INTERVAL_MS);
         }
 
-        /** 0 snapshot, 1 stream, 2 caught up (stream, and lag under 1 s for 10 s). Updates the caught-up clock. */
+        /** 0 snapshot, 1 stream, 2 caught up (stream, and lag under 1 s for the last 10 s). */
         public int phaseCode(long nowMs) {
             if (!streaming) return PHASE_SNAPSHOT;
             long lag = lagMs(nowMs);
-            if (lag < 0 || lag >= CAUGHT_UP_LAG_MS) {
-                lagLowSinceMs = 0;
-                return PHASE_STREAM;
-            }
             long since = lagLowSinceMs;
-            if (since == 0) lagLowSinceMs = since = nowMs;
+            if (lag < 0 || lag >= CAUGHT_UP_LAG_MS || since == 0) return PHASE_STREAM;
             return nowMs - since >= CAUGHT_UP_FOR_MS ? PHASE_CAUGHT_UP : PHASE_STREAM;
         }
 

@@ -42,6 +42,7 @@ public final class ReplicationClient implements Closeable {
     private volatile boolean closed;
     private volatile long bytesReceived;
     private volatile long rdbLength = -1;
+    private volatile long announcedRdbLength = -1;
     private volatile int keepAlives;
     private volatile long lastAck = -1;
     private volatile boolean streamStarted;
@@ -101,7 +102,7 @@ public final class ReplicationClient implements Closeable {
         }
         spool = new Spool(who, Path.of(config.spoolDir()), config.spoolMemoryBytes(), config.spoolMaxBytes());
         lastAck = start.offset();
-        reader = new Thread(this::pump, "redis-migrate-replication " + conn.endpoint());
+        reader = io.redismigrate.connector.logging.LogContext.daemon(this::pump, "redis-migrate-replication " + conn.endpoint());
         reader.setDaemon(true);
         reader.start();
         return start;
@@ -195,6 +196,7 @@ public final class ReplicationClient implements Closeable {
         }
         try {
             rdbLength = Long.parseLong(header);
+            announcedRdbLength = rdbLength;
         } catch (NumberFormatException e) {
             throw new RespProtocolException(who + " sent an invalid RDB header: $" + header);
         }
@@ -280,7 +282,7 @@ public final class ReplicationClient implements Closeable {
      */
     private void startAcker(boolean disklessStart) {
         if (config.ackIntervalMs() == 0 && !disklessStart) return;
-        Thread t = new Thread(() -> {
+        Thread t = io.redismigrate.connector.logging.LogContext.daemon(() -> {
             try {
                 while (!closed) {
                     boolean starting = disklessStart && !streamStarted;
@@ -401,6 +403,11 @@ public final class ReplicationClient implements Closeable {
     /** RDB size once its end is known (at once for disk-based transfers, at the end for diskless), else -1. */
     public long rdbLength() {
         return rdbLength;
+    }
+
+    /** RDB length announced by a disk-based transfer's {@code $<length>} header; -1 for diskless or before it arrived. */
+    public long announcedRdbLength() {
+        return announcedRdbLength;
     }
 
     /** Number of "\n" keep-alives the source sent while preparing the sync. */

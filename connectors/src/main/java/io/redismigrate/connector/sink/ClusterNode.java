@@ -92,7 +92,7 @@ final class ClusterNode implements Closeable {
         this.done = done;
         this.owner = owner;
         connection.setReadTimeout(config.replyTimeoutMs());
-        this.reader = new Thread(() -> readLoop(config.replyTimeoutMs()), "redis-sink-replies " + address);
+        this.reader = io.redismigrate.connector.logging.LogContext.daemon(() -> readLoop(config.replyTimeoutMs()), "redis-sink-replies " + address);
         reader.setDaemon(true);
         reader.start();
     }

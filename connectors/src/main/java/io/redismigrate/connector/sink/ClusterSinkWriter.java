@@ -108,6 +108,10 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
         boolean isDelayed;
     }
 
+    private final SinkSplitMetrics splitMetrics;
+    private final Counter sendErrors;
+    private final Counter retries;
+
     public ClusterSinkWriter(RedisSinkConfig config, WriterInitContext context) throws IOException {
         this(config, context, List.of());
     }
@@ -152,6 +156,9 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
         }, "cluster " + config.target());
         // carried forward: another subtask may own those slots now, and its fences must still be checked next time
         before.offsets().forEach((split, slots) -> slots.forEach((slot, off) -> recordApplied(split, slot, off)));
+        this.splitMetrics = new SinkSplitMetrics(metrics);
+        this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
+        this.retries = metrics.counter("retries");
         metrics.gauge("inFlight", (Gauge<Integer>) () -> inFlight);
         metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
         metrics.gauge("lagBytes", (Gauge<Long>) () -> maxOf(Progress.SplitProgress::lagBytes));
@@ -283,9 +290,9 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
 
     private void control(RedisEvent event) throws IOException, InterruptedException {
         String type = event.controlType();
+        splitMetrics.control(event);
         if (RedisEvent.HEARTBEAT.equals(type)) {
             Progress.SplitProgress p = Progress.of(event.splitId());
-            p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
             p.appliedOffset = Math.max(p.appliedOffset, event.offset());
         } else if (RedisEvent.SNAPSHOT_START.equals(type)) {
             // every sink subtask gets a copy (routed by a key of one of its slots): drop this split's fences of
@@ -380,6 +387,7 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
                     if (!(keyless ? KeylessCommands.sideCalled(cmd) : KeylessCommands.everyMaster(cmd))) continue;
                     Object r = c.reader().read();
                     if (r instanceof RespError && !KeylessCommands.alreadyDone(cmd, (RespError) r)) {
+                        sendErrors.inc();
                         throw WriteErrors.rejected(endpoint(m), event, -1, (RespError) r);
                     }
                 }
@@ -665,6 +673,7 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
             inFlight -= u.events.size();
             if (u.error != null) {
                 RedisEvent e = u.multi || u.errorIndex < 0 ? u.events.get(0) : u.events.get(u.errorIndex);
+                sendErrors.inc();
                 throw WriteErrors.rejected(endpoint(u.node.address), e, -1, u.error);
             }
             if (u.redirected()) {
@@ -694,7 +703,10 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
      */
     private void looseDone(Unit u) throws IOException {
         inFlight -= u.events.size();
-        if (u.error != null) throw WriteErrors.rejected(endpoint(u.node.address), u.events.get(Math.max(0, u.errorIndex)), -1, u.error);
+        if (u.error != null) {
+            sendErrors.inc();
+            throw WriteErrors.rejected(endpoint(u.node.address), u.events.get(Math.max(0, u.errorIndex)), -1, u.error);
+        }
         long now = 0;
         for (int i = 0; i < u.events.size(); i++) {
             RedisEvent e = u.events.get(i);
@@ -714,6 +726,7 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
                     endpoint(parts[2]);
                 } else if (!"ASK".equals(parts[0])) { // TRYAGAIN, CLUSTERDOWN
                     s.retryAt = now + RETRY_PAUSE_MS;
+                    retries.inc();
                     if ("CLUSTERDOWN".equals(parts[0])) refreshSlotMap();
                 }
             }
@@ -762,6 +775,7 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
                 if (u.asking) { // asked again: wait for the migration to settle
                     requeue(s, again);
                     s.retryAt = now + RETRY_PAUSE_MS;
+                    retries.inc();
                 } else {
                     s.askNode = parts[2];
                     endpoint(parts[2]);
@@ -772,6 +786,7 @@ public class ClusterSinkWriter implements StatefulSinkWriter<RedisEvent, Applied
             default: // TRYAGAIN, CLUSTERDOWN: the same owner, after a pause; the map may have changed meanwhile
                 requeue(s, again);
                 s.retryAt = now + RETRY_PAUSE_MS;
+                    retries.inc();
                 if ("CLUSTERDOWN".equals(parts[0])) refreshSlotMap();
                 break;
         }

@@ -47,6 +47,7 @@ public final class PipelinedConnection implements Closeable {
     private volatile IOException failure; // the first failure: an error reply or a broken connection
     private volatile boolean broken;      // no more replies will come
     private volatile boolean closed;
+    private volatile Counter sendErrors;
 
     private PipelinedConnection(RedisConnection connection, RedisSinkConfig config, Counter commandsWritten,
                                 Counter bytesWritten) throws IOException {
@@ -60,9 +61,14 @@ public final class PipelinedConnection implements Closeable {
         this.commandsWritten = commandsWritten;
         this.bytesWritten = bytesWritten;
         connection.setReadTimeout(config.replyTimeoutMs());
-        this.reader = new Thread(() -> readReplies(config.replyTimeoutMs()), "redis-sink-replies " + target);
+        this.reader = io.redismigrate.connector.logging.LogContext.daemon(() -> readReplies(config.replyTimeoutMs()), "redis-sink-replies " + target);
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** Counts the commands the target refuses in {@code errors} (FLIP-33 numRecordsSendErrors). */
+    public void countErrors(Counter errors) {
+        this.sendErrors = errors;
     }
 
     /** Connects (with AUTH) to {@code endpoint}; failures are {@code RedisAccessException}s naming the target. */
@@ -253,6 +259,8 @@ public final class PipelinedConnection implements Closeable {
                 }
                 awaitPublished(head);
                 if (error != null && failure == null) {
+                    Counter errors = sendErrors;
+                    if (errors != null) errors.inc();
                     fail(WriteErrors.rejected(target, queue.event(head), queue.selectDb(head), error), false);
                 }
                 long acked = queue.release(head);

@@ -47,6 +47,7 @@ public class RedisSinkWriter implements StatefulSinkWriter<RedisEvent, AppliedFe
     private boolean batchOpen;
     private String batchSplit;
     private RedisEvent batchLast;
+    private final SinkSplitMetrics splitMetrics;
     private long batchEnd = -1; // a heartbeat inside the batch moves its end past the last command
     private int batchCommands;
 
@@ -77,6 +78,8 @@ public class RedisSinkWriter implements StatefulSinkWriter<RedisEvent, AppliedFe
             if (connection.hasUnflushed()) connection.flushOutput();
             return false;
         });
+        this.splitMetrics = new SinkSplitMetrics(metrics);
+        connection.countErrors(metrics.getNumRecordsSendErrorsCounter());
         metrics.gauge("inFlight", (Gauge<Integer>) connection::inFlight);
         metrics.gauge("latencyMs", (Gauge<Long>) () -> maxOf(p -> p.latencyMs));
         metrics.gauge("lagBytes", (Gauge<Long>) () -> maxOf(Progress.SplitProgress::lagBytes));
@@ -97,6 +100,7 @@ public class RedisSinkWriter implements StatefulSinkWriter<RedisEvent, AppliedFe
         if (event.stream()) {
             writeStream(event);
         } else if (event.kind() == RedisEvent.Kind.CONTROL) {
+            splitMetrics.control(event);
             if (RedisEvent.HEARTBEAT.equals(event.controlType())) {
                 writeHeartbeat(event);
                 return;
@@ -360,7 +364,6 @@ public class RedisSinkWriter implements StatefulSinkWriter<RedisEvent, AppliedFe
      */
     private void writeHeartbeat(RedisEvent event) throws IOException, InterruptedException {
         Progress.SplitProgress p = Progress.of(event.splitId());
-        p.latencyMs = Math.max(0, System.currentTimeMillis() - Long.parseLong(event.controlValue(1)));
         Long fence = fences.get(event.splitId());
         if (fence != null && event.offset() <= fence) return;
         if (batchOpen && batchSplit.equals(event.splitId())) {

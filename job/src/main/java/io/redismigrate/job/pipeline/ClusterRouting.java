@@ -26,8 +26,9 @@ import java.util.Map;
  *   <li>other commands and MULTI/EXEC blocks (also replicated script effects) spanning slots: one
  *       {@link RedisEvent#refresh refresh} event per slot naming the keys they touch there; the sink copies those
  *       keys from the source at a known offset (exact, see ClusterSinkWriter);</li>
- *   <li>FLUSHALL/FLUSHDB and SNAPSHOT_START: one copy per sink subtask (routed by a key of one of its slots), so
- *       each subtask handles the slots it writes, in order with their other writes;</li>
+ *   <li>FLUSHALL/FLUSHDB and the control events (SNAPSHOT_START, STREAM_START, HEARTBEAT): one copy per sink
+ *       subtask (routed by a key of one of its slots), so each subtask handles the slots it writes, in order with
+ *       their other writes, and measures the lag of what it writes;</li>
  *   <li>SPUBLISH (alone or in a MULTI/EXEC): keyed by its channel, so it goes with that slot (the sink fences it in
  *       the slot's unit); other keyless commands (FUNCTION, SCRIPT, PUBLISH) keep no key and go with slot 0
  *       ({@link RedisEvent#routingSlot()}), where the sink fences them in slot 0's unit.</li>
@@ -68,8 +69,8 @@ public final class ClusterRouting extends RichFlatMapFunction<RedisEvent, RedisE
     @Override
     public void flatMap(RedisEvent e, Collector<RedisEvent> out) {
         if (e.kind() == RedisEvent.Kind.CONTROL) {
-            if (RedisEvent.SNAPSHOT_START.equals(e.controlType())) broadcast(e, out);
-            else out.collect(e);
+            // every writer subtask learns where each split stands (phase, lag: see docs/metrics.md)
+            broadcast(e, out);
             return;
         }
         checkDb0(e);

@@ -12,8 +12,8 @@ import java.util.List;
 
 /** Versioned serializer of {@link RedisEnumState}. */
 public final class RedisEnumStateSerializer implements SimpleVersionedSerializer<RedisEnumState> {
-    /** N: splits of RedisSplitSerializer version N (2: with slot ranges; 3: without credentials). */
-    private static final int VERSION = 3;
+    /** N: splits of RedisSplitSerializer version N (2: with slot ranges; 3: without credentials; 4: + stats). */
+    private static final int VERSION = 4;
 
     @Override
     public int getVersion() {

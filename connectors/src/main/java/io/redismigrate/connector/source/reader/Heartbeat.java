@@ -36,7 +36,7 @@ final class Heartbeat implements Runnable {
         this.source = source;
         this.key = key;
         this.progress = Progress.of(splitId);
-        this.thread = new Thread(this, "redis-heartbeat-" + splitId);
+        this.thread = io.redismigrate.connector.logging.LogContext.daemon(this, "redis-heartbeat-" + splitId);
         this.thread.setDaemon(true);
     }
 

@@ -13,12 +13,14 @@ public final class RedisRecordEmitter implements RecordEmitter<RedisEvent, Redis
             if (RedisEvent.SNAPSHOT_START.equals(event.controlType())) {
                 state.snapshotStarted(event.controlValue(1), event.offset());
             } else if (RedisEvent.STREAM_START.equals(event.controlType())) {
-                state.streamStarted(event.controlValue(1), event.offset());
+                state.streamStarted(event.controlValue(1), event.offset(), event.controlNumber(2, -1),
+                        event.controlNumber(3, -1));
             } else if (RedisEvent.HEARTBEAT.equals(event.controlType())) {
                 state.advance(event.offset(), event.db());
             }
         } else if (event.stream()) {
-            state.advance(event.offset(), dbAfter(event));
+            state.advance(event.offset(), dbAfter(event),
+                    event.kind() == RedisEvent.Kind.TRANSACTION ? event.commands().length : 1);
         }
         output.collect(event);
     }

@@ -22,6 +22,8 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
     private final SessionMetrics metrics;
     private final Map<String, ReplicationSession> sessions = new LinkedHashMap<>();
     private volatile boolean wakeUp;
+    /** The task thread's logging context (job id): the fetcher thread that adds splits may not have it. */
+    private final Map<String, String> logContext = io.redismigrate.connector.logging.LogContext.capture();
 
     public RedisSplitReader(RedisSourceConfig config, MetricGroup metricGroup) {
         this.config = config;
@@ -72,7 +74,8 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
     public void handleSplitsChanges(SplitsChange<RedisSplit> change) {
         if (!(change instanceof SplitsAddition)) return;
         for (RedisSplit split : change.splits()) {
-            ReplicationSession s = new ReplicationSession(split, config, metrics);
+            metrics.registerSplit(split.splitId());
+            ReplicationSession s = new ReplicationSession(split, config, metrics, logContext);
             sessions.put(split.splitId(), s);
             s.start();
         }

@@ -10,6 +10,7 @@ import io.redismigrate.connector.replication.CommandStreamReader;
 import io.redismigrate.connector.replication.ReplicationClient;
 import io.redismigrate.connector.replication.SyncStart;
 import io.redismigrate.connector.resp.ClusterTopology;
+import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.source.RedisSourceConfig;
 import io.redismigrate.connector.source.SyncMode;
@@ -48,7 +49,8 @@ final class ReplicationSession implements Runnable {
     private volatile String replId;
     private volatile long offset;
 
-    ReplicationSession(RedisSplit split, RedisSourceConfig config, SessionMetrics metrics) {
+    ReplicationSession(RedisSplit split, RedisSourceConfig config, SessionMetrics metrics,
+                       java.util.Map<String, String> logContext) {
         this.split = split; // holds no credentials nor TLS settings: see RedisSourceConfig#endpointFor
         this.config = config;
         this.metrics = metrics;
@@ -56,7 +58,7 @@ final class ReplicationSession implements Runnable {
         this.progress = Progress.of(split.splitId());
         this.heartbeatPrefix = config.heartbeatKeyPrefix() == null ? null
                 : config.heartbeatKeyPrefix().getBytes(StandardCharsets.UTF_8);
-        this.thread = new Thread(this, "redis-replication-" + split.splitId());
+        this.thread = io.redismigrate.connector.logging.LogContext.daemon(logContext, this, "redis-replication-" + split.splitId());
         this.thread.setDaemon(true);
     }
 
@@ -83,6 +85,8 @@ final class ReplicationSession implements Runnable {
             replId = start.replId();
             offset = start.offset();
             int db = split.db();
+            long snapshotKeys = -1;
+            long snapshotBytes = -1;
             if (start.kind() == SyncStart.Kind.FULL) {
                 if (resume) LOG.warn("{}: the source could not continue from offset {} (backlog too small or a new "
                         + "replication id); taking a new snapshot", split.splitId(), split.offset() + 1);
@@ -92,17 +96,28 @@ final class ReplicationSession implements Runnable {
                 // on the destination: the new snapshot empties the DBs in scope first
                 put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.SNAPSHOT_START, start.replId(),
                         keep && (split.started() || config.cleanFirst()) ? "1" : "0", split.slots() == null ? "" : split.slots()));
+                progress.snapshotKeys = 0;
+                progress.snapshotBytes = 0;
+                progress.snapshotBytesTotal = -1;
+                progress.snapshotEndMs = 0;
+                progress.snapshotKeysTotal = keyCount(node);
+                progress.snapshotStartMs = System.currentTimeMillis();
                 progress.phase = "snapshot";
-                readSnapshot(start, keep);
+                RdbParser parser = readSnapshot(start, keep);
+                snapshotKeys = parser.keysRestored() + parser.keysDecoded();
+                snapshotBytes = parser.position();
                 db = 0;
             } else {
                 LOG.info("{}: continuing the replication stream from offset {}", split.splitId(), start.offset() + 1);
+                progress.snapshotKeys = progress.snapshotKeysTotal = split.stats().snapshotKeys();
+                progress.snapshotBytes = progress.snapshotBytesTotal = split.stats().snapshotBytes();
             }
             if (config.mode() == SyncMode.FULL) {
                 queue.end();
                 return;
             }
-            put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.STREAM_START, start.replId()));
+            put(RedisEvent.control(split.splitId(), start.offset(), RedisEvent.STREAM_START, start.replId(),
+                    Long.toString(snapshotKeys), Long.toString(snapshotBytes)));
             queue.publish();
             progress.phase = "stream";
             if (config.heartbeatKeyPrefix() != null) {
@@ -242,23 +257,50 @@ final class ReplicationSession implements Runnable {
         }
     }
 
+    /**
+     * The keys on the source node now ({@code INFO keyspace}): the snapshot's total when the transfer does not
+     * announce its length (diskless). -1 when the node does not say (ACL).
+     */
+    private long keyCount(RedisEndpoint node) {
+        try (RedisConnection c = RedisConnection.open(node, "source", config.replication().connectTimeoutMs())) {
+            long keys = 0;
+            for (String v : c.info("keyspace").values()) { // db0 -> keys=1,expires=0,avg_ttl=0
+                int at = v.indexOf("keys=");
+                if (at < 0) continue;
+                int end = v.indexOf(',', at);
+                keys += Long.parseLong(v.substring(at + 5, end < 0 ? v.length() : end).trim());
+            }
+            return keys;
+        } catch (Exception e) {
+            LOG.debug("{}: no key count from INFO keyspace: {}", split.splitId(), e.toString());
+            return -1;
+        }
+    }
+
     /** Parses the RDB into events; with {@code keep} false (--mode incremental) the keys are read and dropped. */
-    private void readSnapshot(SyncStart start, boolean keep) throws Exception {
+    private RdbParser readSnapshot(SyncStart start, boolean keep) throws Exception {
         String splitId = split.splitId();
         long at = start.offset();
+        RdbParser[] parsing = new RdbParser[1];
+        long[] keys = new long[1];
         RdbHandler handler = !keep ? new RdbHandler() {
-            @Override public void onRestore(int db, byte[] key, long expireAtMs, byte[] payload, String moduleType) { }
-            @Override public void onCommand(int db, byte[] key, byte[][] args, boolean keyStart) { }
+            @Override public void onRestore(int db, byte[] key, long expireAtMs, byte[] payload, String moduleType) {
+                keyParsed(parsing[0], ++keys[0]);
+            }
+            @Override public void onCommand(int db, byte[] key, byte[][] args, boolean keyStart) {
+                if (keyStart) keyParsed(parsing[0], ++keys[0]);
+            }
         } : new RdbHandler() {
             @Override
             public void onRestore(int db, byte[] key, long expireAtMs, byte[] payload, String moduleType) throws IOException {
                 put(RedisEvent.restore(splitId, at, db, key, expireAtMs, payload, moduleType));
-                metrics.keys.inc();
+                keyParsed(parsing[0], ++keys[0]);
             }
 
             @Override
             public void onCommand(int db, byte[] key, byte[][] args, boolean keyStart) throws IOException {
                 put(keyStart ? RedisEvent.keyStartCommand(splitId, at, db, key, args) : RedisEvent.command(splitId, at, db, key, args));
+                if (keyStart) keyParsed(parsing[0], ++keys[0]);
             }
 
             @Override
@@ -272,11 +314,25 @@ final class ReplicationSession implements Runnable {
             }
         };
         RdbParser parser = new RdbParser(client.rdbStream(), handler, config.parser());
+        parsing[0] = parser;
+        progress.snapshotBytesTotal = client.announcedRdbLength();
         parser.parse();
-        metrics.keys.inc(parser.keysDecoded());
+        progress.snapshotKeys = keys[0];
+        progress.snapshotBytes = parser.position();
+        progress.snapshotBytesTotal = parser.position();
+        progress.snapshotEndMs = System.currentTimeMillis();
         LOG.info("{}: snapshot parsed: {} bytes, {} keys as RESTORE ({} re-labelled for an older target), {} decoded into commands,"
                 + " {} already expired", splitId, parser.position(), parser.keysRestored(), parser.keysRelabelled(),
                 parser.keysDecoded(), parser.keysExpired());
+        return parser;
+    }
+
+    /** Progress every 256 keys (the metrics read it; a volatile write per key would cost on the hot path). */
+    private void keyParsed(RdbParser parser, long keys) {
+        if ((keys & 255) != 0) return;
+        progress.snapshotKeys = keys;
+        progress.snapshotBytes = parser.position();
+        if (progress.snapshotBytesTotal < 0) progress.snapshotBytesTotal = client.announcedRdbLength();
     }
 
     private void put(RedisEvent e) throws IOException {

@@ -21,6 +21,7 @@ public final class RedisSplit implements SourceSplit {
     private final SplitPhase phase;
     private final int db;
     private final String slots;
+    private final SplitStats stats;
 
     public RedisSplit(RedisEndpoint node, String replId, long offset, SplitPhase phase, int db) {
         this(node, replId, offset, phase, db, null);
@@ -28,6 +29,12 @@ public final class RedisSplit implements SourceSplit {
 
     /** @param slots the shard's slot ranges ({@code 0-5460,5470}) for a cluster source, null for a standalone one */
     public RedisSplit(RedisEndpoint node, String replId, long offset, SplitPhase phase, int db, String slots) {
+        this(node, replId, offset, phase, db, slots, SplitStats.NONE);
+    }
+
+    /** @param stats counters shown as metrics that continue across resumes (not used for correctness) */
+    public RedisSplit(RedisEndpoint node, String replId, long offset, SplitPhase phase, int db, String slots, SplitStats stats) {
+        this.stats = stats;
         this.node = node;
         this.replId = replId;
         this.offset = offset;
@@ -70,7 +77,7 @@ public final class RedisSplit implements SourceSplit {
 
     /** This split as it must be restored: marked {@link #started()} if it had not synced yet. */
     public RedisSplit asStarted() {
-        return NO_REPL_ID.equals(replId) ? new RedisSplit(node, STARTED_NO_REPL_ID, offset, phase, db, slots) : this;
+        return NO_REPL_ID.equals(replId) ? new RedisSplit(node, STARTED_NO_REPL_ID, offset, phase, db, slots, stats) : this;
     }
 
     /** host:port of a standalone node; {@code slots-<first slot range>} of a cluster shard. */
@@ -108,6 +115,8 @@ public final class RedisSplit implements SourceSplit {
     public SplitPhase phase() { return phase; }
     /** The source DB selected at {@link #offset()}: a +CONTINUE stream does not repeat SELECT. */
     public int db() { return db; }
+    /** Snapshot size and stream commands so far, for the metrics. */
+    public SplitStats stats() { return stats; }
 
     @Override
     public String toString() {
@@ -120,7 +129,7 @@ public final class RedisSplit implements SourceSplit {
         if (!(o instanceof RedisSplit)) return false;
         RedisSplit s = (RedisSplit) o;
         return offset == s.offset && db == s.db && node.equals(s.node) && replId.equals(s.replId) && phase == s.phase
-                && java.util.Objects.equals(slots, s.slots);
+                && java.util.Objects.equals(slots, s.slots) && stats.equals(s.stats);
     }
 
     @Override

@@ -16,8 +16,11 @@ import java.io.IOException;
  * reading them drops those.
  */
 public final class RedisSplitSerializer implements SimpleVersionedSerializer<RedisSplit> {
-    /** 1: standalone node only; 2: + the shard's slot ranges (cluster source); 3: without credentials. */
-    private static final int VERSION = 3;
+    /**
+     * 1: standalone node only; 2: + the shard's slot ranges (cluster source); 3: without credentials;
+     * 4: + {@link SplitStats}.
+     */
+    static final int VERSION = 4;
 
     @Override
     public int getVersion() {
@@ -47,6 +50,10 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         out.writeByte(split.phase().ordinal());
         out.writeInt(split.db());
         writeNullable(split.slots(), out);
+        SplitStats st = split.stats();
+        out.writeLong(st.snapshotKeys());
+        out.writeLong(st.snapshotBytes());
+        out.writeLong(st.streamCommands());
     }
 
     /** Reads a split written by {@link #write} of the current version. */
@@ -67,7 +74,8 @@ public final class RedisSplitSerializer implements SimpleVersionedSerializer<Red
         SplitPhase phase = SplitPhase.values()[in.readByte()];
         int db = in.readInt();
         String slots = version >= 2 ? readNullable(in) : null;
-        return new RedisSplit(node, replId, offset, phase, db, slots);
+        SplitStats stats = version >= 4 ? new SplitStats(in.readLong(), in.readLong(), in.readLong()) : SplitStats.NONE;
+        return new RedisSplit(node, replId, offset, phase, db, slots, stats);
     }
 
     private static void writeNullable(String s, DataOutputView out) throws IOException {
