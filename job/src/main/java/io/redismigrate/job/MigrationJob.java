@@ -175,6 +175,10 @@ public final class MigrationJob {
         // for lost connections are handled inside the connectors
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, o.parallelism()));
+        // the web UI, the REST API and `status` show metrics this fresh (Flink's default: 10 s)
+        if (!conf.contains(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL)) {
+            conf.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, java.time.Duration.ofSeconds(1));
+        }
         if (!conf.contains(RestOptions.BIND_ADDRESS)) conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         if (o.webUiPort() > 0) {
