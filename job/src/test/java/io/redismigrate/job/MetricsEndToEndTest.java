@@ -34,7 +34,8 @@ class MetricsEndToEndTest {
             String savepoint;
             long streamCommands;
             long keys;
-            try (JobProcess job = JobProcess.start(args(source, target, port))) {
+            try (JobProcess job = JobProcess.startWithJvmArgs(List.of("-Dredis-migrate.progress-log-interval=1000"),
+                    args(source, target, port))) {
                 RestMetrics rest = new RestMetrics(port, job.awaitRunning(T));
                 Migrations.awaitCaughtUp(source, target, T, job);
                 Map<String, String> m = awaitPhase(rest, split, Progress.PHASE_CAUGHT_UP, job);
@@ -63,6 +64,8 @@ class MetricsEndToEndTest {
                 m = awaitMetric(rest, split + "streamCommands", 50, job);
                 streamCommands = num(m, split + "streamCommands");
                 awaitMetric(rest, split + "durableOffset", 1, job);
+                // the TaskManager's periodic progress line (a cluster run has no console)
+                job.awaitLog(Migrations.splitId(source) + ": stream, read offset", T);
                 savepoint = job.stopWithSavepoint(T);
             }
             source.sync().incr("counter");

@@ -36,7 +36,12 @@ public final class JobProcess implements AutoCloseable {
 
     /** Starts {@code Main} with {@code args} (e.g. {@code run --source … --target …}). */
     public static JobProcess start(String... args) throws IOException {
-        return start(null, args);
+        return start(null, List.of(), args);
+    }
+
+    /** Starts {@code Main} in a JVM with the extra {@code jvmArgs} (e.g. {@code -Dname=value}). */
+    public static JobProcess startWithJvmArgs(List<String> jvmArgs, String... args) throws IOException {
+        return start(null, jvmArgs, args);
     }
 
     /**
@@ -48,10 +53,10 @@ public final class JobProcess implements AutoCloseable {
         StringBuilder yaml = new StringBuilder();
         flinkConf.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
         Files.writeString(confDir.resolve("config.yaml"), yaml.toString());
-        return start(confDir, args);
+        return start(confDir, List.of(), args);
     }
 
-    private static JobProcess start(Path flinkConfDir, String... args) throws IOException {
+    private static JobProcess start(Path flinkConfDir, List<String> jvmArgs, String... args) throws IOException {
         Path dir = Files.createTempDirectory("redis-migrate-job");
         Path out = dir.resolve("stdout.txt");
         Path err = dir.resolve("stderr.txt");
@@ -59,8 +64,9 @@ public final class JobProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-XX:+UseSerialGC",
-                "-Dlog4j.configurationFile=" + log4jConfig(),
-                "-cp", classPath, "io.redismigrate.job.Main"));
+                "-Dlog4j.configurationFile=" + log4jConfig()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", classPath, "io.redismigrate.job.Main"));
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("FLINK_CONF_DIR");

@@ -25,10 +25,17 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
     /** The task thread's logging context (job id): the fetcher thread that adds splits may not have it. */
     private final Map<String, String> logContext = io.redismigrate.connector.logging.LogContext.capture();
 
+    private final ProgressLog progressLog;
+
     public RedisSplitReader(RedisSourceConfig config, MetricGroup metricGroup) {
         this.config = config;
         this.metrics = new SessionMetrics(metricGroup);
+        this.progressLog = new ProgressLog(() -> List.copyOf(splitIds));
+        progressLog.start();
     }
+
+    /** The ids of {@link #sessions}, readable from the progress log's thread. */
+    private final java.util.Set<String> splitIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
     public RecordsWithSplitIds<RedisEvent> fetch() throws IOException {
@@ -54,6 +61,7 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
                     out.addFinishedSplit(e.getKey());
                     e.getValue().stop();
                     it.remove();
+                    splitIds.remove(e.getKey());
                     got = true;
                 }
             }
@@ -77,6 +85,7 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
             metrics.registerSplit(split.splitId());
             ReplicationSession s = new ReplicationSession(split, config, metrics, logContext);
             sessions.put(split.splitId(), s);
+            splitIds.add(split.splitId());
             s.start();
         }
     }
@@ -88,6 +97,7 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
 
     @Override
     public void close() {
+        progressLog.stop();
         for (ReplicationSession s : sessions.values()) s.stop();
         sessions.clear();
     }
