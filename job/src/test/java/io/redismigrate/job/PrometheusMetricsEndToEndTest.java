@@ -55,6 +55,8 @@ class PrometheusMetricsEndToEndTest {
         metricsPort = RedisServer.freePort();
         job = JobProcess.start(Migrations.runArgs(source, target, "--metrics-port", String.valueOf(metricsPort)));
         jobId = job.awaitRunning(Duration.ofSeconds(90));
+        // the caught-up marker written below must land in the stream, not in the snapshot that snapshotKeys counts
+        job.awaitLog("snapshot parsed", Duration.ofSeconds(60));
         Migrations.awaitCaughtUp(source, target, Duration.ofSeconds(90), job);
     }
 
