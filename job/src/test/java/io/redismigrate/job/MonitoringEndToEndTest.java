@@ -29,12 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@code --metrics-port}: an embedded full+incremental run serves Flink's Prometheus reporter on that port. One
- * job (real source and target redis-servers, {@value #KEYS} keys) is scraped over HTTP once it has caught up:
- * Flink's own series must be there, and the connector series of docs/metrics.md with sane values.
+ * Monitoring of one embedded full+incremental run (real source and target redis-servers, {@value #KEYS} keys):
+ * {@code --metrics-port} serves Flink's Prometheus reporter, scraped over HTTP once the job has caught up (Flink's
+ * own series, and the connector series of docs/metrics.md with sane values); and the job id of Flink's MDC on the
+ * job's log lines (flink-conf/log4j-console.properties, which {@link JobProcess} logs with).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrometheusMetricsEndToEndTest {
+class MonitoringEndToEndTest {
     private static final int KEYS = 250;
     private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
     /** {@code name{labels} value} of the Prometheus text format (no timestamps from Flink's reporter). */
@@ -108,6 +109,19 @@ class PrometheusMetricsEndToEndTest {
         double lag = value(samples, lagMs, split);
         assertTrue(lag >= 0 && lag < 10_000, "lagMs " + lag + " once caught up");
         assertEquals(KEYS, value(samples, snapshotKeys, split), 0.0, "snapshotKeys = keys written before the start");
+    }
+
+    /**
+     * The replication session's lines ("full sync from offset", "snapshot parsed") carry {@code [job <id>]}. Expected
+     * to fail until the connectors copy the MDC of the task thread into the threads they start (the replication
+     * reader logs these lines on its own thread, which Flink's MDC does not reach).
+     */
+    @Test
+    void replicationThreadLogLinesCarryTheJobIdOfTheMdc() {
+        List<String> lines = job.stderr().lines().filter(l -> l.contains("snapshot parsed")).toList();
+        assertFalse(lines.isEmpty(), job.output());
+        assertTrue(lines.stream().allMatch(l -> l.contains("[job " + jobId + "] ")),
+                "job id " + jobId + " missing on: " + lines);
     }
 
     // ------------------------------------------------------------------ scraping
