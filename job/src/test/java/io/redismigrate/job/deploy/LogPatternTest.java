@@ -28,7 +28,9 @@ class LogPatternTest {
 
     @Test
     void embeddedConsolePatternShowsTheJobIdOfTheMdc() throws Exception {
-        check(pattern(ProjectFiles.read("flink-conf/log4j-console.properties")));
+        List<String> patterns = patterns(ProjectFiles.read("flink-conf/log4j-console.properties"));
+        assertEquals(1, patterns.size(), "the console appender: " + patterns);
+        patterns.forEach(LogPatternTest::check);
     }
 
     @Test
@@ -39,7 +41,9 @@ class LogPatternTest {
             Map<String, Object> doc = (Map<String, Object>) d;
             if (doc == null || !"FlinkDeployment".equals(doc.get("kind"))) continue;
             Map<String, Object> logging = (Map<String, Object>) ((Map<String, Object>) doc.get("spec")).get("logConfiguration");
-            check(pattern((String) logging.get("log4j-console.properties")));
+            List<String> patterns = patterns((String) logging.get("log4j-console.properties"));
+            assertEquals(2, patterns.size(), "console and the web UI's log file: " + patterns);
+            patterns.forEach(LogPatternTest::check);
             return;
         }
         throw new AssertionError("no FlinkDeployment");
@@ -50,14 +54,14 @@ class LogPatternTest {
         assertEquals("flink-job-id", org.apache.flink.util.MdcUtils.JOB_ID);
     }
 
-    private static String pattern(String properties) {
+    /** Every appender's layout pattern. */
+    private static List<String> patterns(String properties) {
         List<String> patterns = new ArrayList<>();
         for (String line : properties.split("\n")) {
             String l = line.trim();
             if (l.startsWith("appender.") && l.contains(".layout.pattern")) patterns.add(l.substring(l.indexOf('=') + 1).trim());
         }
-        assertEquals(1, patterns.size(), "one console pattern: " + patterns);
-        return patterns.get(0);
+        return patterns;
     }
 
     private static void check(String pattern) {
