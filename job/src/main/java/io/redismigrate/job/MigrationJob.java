@@ -160,6 +160,25 @@ public final class MigrationJob {
     /** The cluster's environment under flink run; otherwise a local MiniCluster configured from flink-conf/. */
     private static boolean embedded;
     private static boolean webUiAnnounced;
+    private static boolean metricsAnnounced;
+
+    /** Flink's Prometheus reporter, named {@code prom} as in flink-conf/config.yaml. */
+    static final String PROMETHEUS_FACTORY_KEY = "metrics.reporter.prom.factory.class";
+    static final String PROMETHEUS_PORT_KEY = "metrics.reporter.prom.port";
+    static final String PROMETHEUS_FACTORY = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+    /**
+     * {@code --metrics-port PORT} (embedded runs): Flink's Prometheus reporter on PORT, replacing the port of a
+     * {@code prom} reporter the Flink configuration may define. The reporter (flink-metrics-prometheus) has no
+     * host setting: it binds to every interface. 0 leaves the configuration as it is.
+     */
+    static void prometheus(Configuration conf, int port) {
+        if (port <= 0) return;
+        conf.set(org.apache.flink.configuration.ConfigOptions.key(PROMETHEUS_FACTORY_KEY).stringType().noDefaultValue(),
+                PROMETHEUS_FACTORY);
+        conf.set(org.apache.flink.configuration.ConfigOptions.key(PROMETHEUS_PORT_KEY).stringType().noDefaultValue(),
+                String.valueOf(port));
+    }
 
     static StreamExecutionEnvironment environment(MigrationOptions o, Directories dirs, String resumeFrom, PrintStream out) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -181,6 +200,12 @@ public final class MigrationJob {
         }
         if (!conf.contains(RestOptions.BIND_ADDRESS)) conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        prometheus(conf, o.metricsPort());
+        if (o.metricsPort() > 0 && !metricsAnnounced) {
+            out.println("redis-migrate: Prometheus metrics at http://127.0.0.1:" + o.metricsPort()
+                    + "/ (Flink's reporter listens on all interfaces)");
+            metricsAnnounced = true;
+        }
         if (o.webUiPort() > 0) {
             conf.set(RestOptions.PORT, o.webUiPort());
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);

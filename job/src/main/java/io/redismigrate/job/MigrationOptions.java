@@ -77,7 +77,7 @@ public final class MigrationOptions implements Serializable {
 
     static {
         for (String v : new String[] {"source", "target", "mode", "checkpoint-dir", "checkpoint-interval", "savepoint-dir",
-                "from-savepoint", "parallelism", "web-ui-port", "ttl-extend", "ttl-margin", "conflict", "full-rps", "full-mbps",
+                "from-savepoint", "parallelism", "web-ui-port", "metrics-port", "ttl-extend", "ttl-margin", "conflict", "full-rps", "full-mbps",
                 "incr-rps", "incr-mbps", "retry-connect", "retry-other", "config", "big-key-threshold", "spool-dir",
                 "heartbeat-key-prefix", "publish", "source-prefer", "source-password-file", "target-password-file"}) {
             OPTIONS.put(v, Kind.VALUE);
@@ -102,6 +102,7 @@ public final class MigrationOptions implements Serializable {
     private final String fromSavepoint;
     private final int parallelism;
     private final int webUiPort;
+    private final int metricsPort;
     private final List<Integer> dbs;
     private final Map<Integer, Integer> dbMap;
     private final List<String> includePrefixes;
@@ -144,6 +145,7 @@ public final class MigrationOptions implements Serializable {
         this.fromSavepoint = path(v, "from-savepoint");
         this.parallelism = (int) number(v, "parallelism", DEFAULT_PARALLELISM, 1, 4096);
         this.webUiPort = (int) number(v, "web-ui-port", DEFAULT_WEB_UI_PORT, 0, 65535);
+        this.metricsPort = (int) number(v, "metrics-port", 0, 0, 65535);
         this.dbs = dbList(v);
         this.dbMap = dbMap(v);
         this.includePrefixes = prefixes(v, "include-prefix");
@@ -610,6 +612,12 @@ public final class MigrationOptions implements Serializable {
     /** Port of the embedded web UI; 0 means no web UI. */
     public int webUiPort() { return webUiPort; }
 
+    /**
+     * Port of the Prometheus reporter of an embedded run ({@code --metrics-port}); 0 means none. Flink's reporter
+     * has no host setting: it listens on every interface.
+     */
+    public int metricsPort() { return metricsPort; }
+
     /** Source DBs in scope, sorted; empty means every DB. */
     public List<Integer> dbs() { return dbs; }
 
@@ -739,7 +747,7 @@ public final class MigrationOptions implements Serializable {
         return "MigrationOptions{" + subcommand + ", source=" + source + ", target=" + target + ", mode=" + mode.cliName()
                 + ", checkpointDir=" + checkpointDir + ", checkpointInterval=" + Durations.format(checkpointInterval)
                 + ", savepointDir=" + savepointDir + ", fromSavepoint=" + fromSavepoint + ", parallelism=" + parallelism
-                + ", webUiPort=" + webUiPort + ", dbs=" + (dbs.isEmpty() ? "all" : dbs) + ", dbMap=" + dbMap
+                + ", webUiPort=" + webUiPort + ", metricsPort=" + metricsPort + ", dbs=" + (dbs.isEmpty() ? "all" : dbs) + ", dbMap=" + dbMap
                 + ", includePrefixes=" + includePrefixes + ", excludePrefixes=" + excludePrefixes
                 + ", ttlExtend=" + Durations.format(ttlExtend) + ", ttlMargin=" + Durations.format(ttlMargin) + ", conflict=" + conflict.cliName()
                 + ", fullRps=" + fullRps + ", fullMbps=" + fullMbps + ", incrRps=" + incrRps + ", incrMbps=" + incrMbps
@@ -771,6 +779,8 @@ public final class MigrationOptions implements Serializable {
                 "  --from-savepoint PATH        resume from a savepoint or retained checkpoint",
                 "  --parallelism N              default 1",
                 "  --web-ui-port PORT           embedded Flink web UI, default 8081; 0 = none",
+                "  --metrics-port PORT          embedded run: Prometheus metrics at http://HOST:PORT/ (Flink's reporter;",
+                "                               listens on all interfaces); default 0 = off",
                 "  --db LIST                    source DBs to migrate, e.g. 0,1,5 or 0-3 (default all)",
                 "  --db-map FROM:TO[,...]       write source DB FROM into target DB TO",
                 "  --include-prefix P           only keys starting with P (repeatable)",
