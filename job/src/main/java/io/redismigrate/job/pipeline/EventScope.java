@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The scope and mapping step between source and sink: drops snapshot keys of DBs out of --db scope, outside the
  * prefix filters and the tool's own keys, renumbers DBs per --db-map, decides every stream command on all of its
- * keys and DBs ({@link StreamScope}), adds --ttl-extend to TTLs, and counts keys and bytes for the summary
- * (accumulators {@value #KEYS} and {@value #BYTES}).
+ * keys and DBs ({@link StreamScope}), adds --ttl-extend to TTLs, and counts the keys and bytes of this run's
+ * snapshot in scope for the summary (accumulators {@value #KEYS} and {@value #BYTES}; 0 in a run that resumed
+ * the stream).
  */
 public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent> {
     private static final long serialVersionUID = 1L;
@@ -76,8 +77,7 @@ public final class EventScope extends RichFlatMapFunction<RedisEvent, RedisEvent
                 return;
             }
             if (ttlExtendMs != 0) scoped = extendTtl(scoped);
-            bytes.add(size(scoped));
-            out.collect(scoped);
+            out.collect(scoped); // the accumulators count this run's snapshot only; the stream has its metrics
             return;
         }
         if (e.kind() == RedisEvent.Kind.COMMAND && e.key() == null && e.args() != null
