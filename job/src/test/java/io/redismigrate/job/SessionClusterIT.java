@@ -196,6 +196,7 @@ class SessionClusterIT {
                 io.redismigrate.job.testutils.Migrations.awaitCaughtUp(source, target, JOB_TIMEOUT, null);
                 assertEquals(syncFull, io.redismigrate.job.testutils.Migrations.stat(source, "sync_full"),
                         "the resume made a new full sync");
+                assertClusterShowsProgress(second, source);
                 for (String pw : List.of(oldPw, newPw)) {
                     for (String path : List.of("/jobs/" + second, "/jobs/" + second + "/config", "/jobs/" + second + "/plan",
                             "/jobs/" + second + "/exceptions", "/jobs/" + second + "/checkpoints/config", "/jobmanager/config",
@@ -211,6 +212,52 @@ class SessionClusterIT {
             io.redismigrate.job.testutils.Migrations.assertEqual(source, target);
             for (String pw : List.of(oldPw, newPw)) ResumeSafetyEndToEndTest.assertNotInFiles(cluster.dir(), pw);
         }
+    }
+
+    /**
+     * What an operator watches on a session cluster: the split metrics over REST (the snapshot's size restored
+     * after the resume, the stream phase), the same series in Prometheus, and the TaskManager's log lines of our
+     * threads with the job id, including the periodic progress line.
+     */
+    static void assertClusterShowsProgress(String job, RedisServer source) throws Exception {
+        String split = "split." + io.redismigrate.connector.progress.Progress.metricLabel(
+                io.redismigrate.job.testutils.Migrations.splitId(source)) + ".";
+        io.redismigrate.job.testutils.RestMetrics rest = new io.redismigrate.job.testutils.RestMetrics(cluster.restPort(), job);
+        long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+        java.util.Map<String, String> m = java.util.Map.of();
+        while (System.nanoTime() < deadline) {
+            m = rest.all(0);
+            String phase = io.redismigrate.job.testutils.RestMetrics.find(m, split + "phase");
+            if (phase != null && Double.parseDouble(phase) >= 1) break;
+            Thread.sleep(1000);
+        }
+        String keys = io.redismigrate.job.testutils.RestMetrics.find(m, split + "snapshotKeys");
+        assertTrue(keys != null && Long.parseLong(keys) > 0, "snapshot size restored after the resume: " + m);
+        String phase = io.redismigrate.job.testutils.RestMetrics.find(m, split + "phase");
+        assertTrue(phase != null && Double.parseDouble(phase) >= 1, "stream phase: " + m + cluster.logTails());
+
+        String scraped = "";
+        for (int port : cluster.prometheusPorts()) {
+            try {
+                scraped += java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                // the list has one port more than processes may take
+            }
+        }
+        assertTrue(scraped.contains("flink_taskmanager_job_task_operator_split_phase{") && scraped.contains(job),
+                "Prometheus series of the job's split phase");
+
+        String splitId = io.redismigrate.job.testutils.Migrations.splitId(source);
+        while (System.nanoTime() < deadline) {
+            List<String> lines = Files.readAllLines(cluster.taskManagerLog(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            boolean progress = lines.stream().anyMatch(l -> l.contains("[job " + job + "] ProgressLog - " + splitId + ": stream"));
+            boolean session = lines.stream().anyMatch(l -> l.contains("[job " + job + "] ReplicationSession - " + splitId));
+            if (progress && session) return;
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no progress / replication lines with the job id in the TaskManager's log" + cluster.logTails());
     }
 
     /** {@code flink run -d [flinkArgs] JAR jobArgs}; returns the new job's id once it is RUNNING. */

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * processes (about 250 MB RSS each). {@link #close()} kills both process trees.
  */
 public final class FlinkSessionCluster implements AutoCloseable {
+    private List<Integer> prometheusPorts = List.of();
     /** {@code env.java.opts.all} of Flink's default config.yaml: Flink 2 needs these on Java 17 (Kryo, the client's translators). */
     public static final List<String> JAVA_OPTS = List.of(
             "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
@@ -91,10 +92,17 @@ public final class FlinkSessionCluster implements AutoCloseable {
         int restPort = freePort();
         int rpcPort = freePort();
         while (rpcPort == restPort) rpcPort = freePort();
-        Files.writeString(dir.resolve("conf/config.yaml"), config(restPort, rpcPort, dir));
+        int prom1 = freePort();
+        int prom2 = freePort();
+        while (prom2 == prom1) prom2 = freePort();
+        Files.writeString(dir.resolve("conf/config.yaml"), config(restPort, rpcPort, dir)
+                // Flink's Prometheus reporter, as flink-conf/config.yaml has it: each process takes a free port of the list
+                + "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory\n"
+                + "metrics.reporter.prom.port: " + prom1 + "," + prom2 + "\n");
         Files.writeString(dir.resolve("conf/log4j.properties"), LOG4J_FILE);
 
         FlinkSessionCluster cluster = new FlinkSessionCluster(dir, classpath, restPort);
+        cluster.prometheusPorts = List.of(prom1, prom2);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             // both BashJavaUtils runs at once: each is a JVM start of its own
@@ -151,7 +159,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
             "appender.main.append = true",
             "appender.main.fileName = ${sys:log.file}",
             "appender.main.layout.type = PatternLayout",
-            "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
+            "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %notEmpty{[job %X{flink-job-id}] }%c{1} - %m%n",
             "");
 
     private static List<String> get(CompletableFuture<List<String>> f) throws IOException, InterruptedException {
@@ -183,6 +191,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
         cmd.addAll(JAVA_OPTS);
         cmd.addAll(FAST_START);
         cmd.add("-Dlog.file=" + dir.resolve("log/" + name + ".log"));
+        cmd.add("-Dredis-migrate.progress-log-interval=2000");
         cmd.add("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j.properties").toUri());
         cmd.add("-cp");
         cmd.add(classpath);
@@ -286,6 +295,10 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     public String restUrl() { return "http://127.0.0.1:" + restPort; }
+    /** The ports the processes' Prometheus reporters may listen on (each takes the first free one). */
+    public List<Integer> prometheusPorts() { return prometheusPorts; }
+    /** The TaskManager's log file. */
+    public Path taskManagerLog() { return dir.resolve("log/taskmanager.log"); }
     public int restPort() { return restPort; }
     public Path dir() { return dir; }
     public Path confDir() { return dir.resolve("conf"); }
