@@ -35,6 +35,7 @@ class StatusTableTest {
                 SINK + "10_0_0_5_6379.lagMs", "-1",
                 SINK + "10_0_0_5_6379.lagBytes", "-1",
                 "redis-sink__Writer.numRecordsSend", "99",       // not a split metric
+                SRC + "10_0_0_5_6379.watermark.activeTimeMsPerSecond", "0", // Flink's own split group: not ours
                 "Source__redis-source.unknownCommands", "0"));
         assertEquals(List.of(
                 "split 10_0_0_5_6379: snapshot 42.0%, 1.2M of 2.9M keys, ETA 3m 20s; lag ?, ?; applied offset ? of source offset 5000",
@@ -101,5 +102,6 @@ class StatusTableTest {
         assertTrue(StatusTable.isSplitMetric("split.slots-0-5460.phase"));
         assertFalse(StatusTable.isSplitMetric("redis-sink__Writer.lagBytes"));
         assertFalse(StatusTable.isSplitMetric("Source__redis-source.splitter.x.y"));
+        assertFalse(StatusTable.isSplitMetric("Source__redis-source.split.127_0_0_1_6379.watermark.activeTimeMsPerSecond"));
     }
 }
