@@ -482,6 +482,10 @@ public final class MigrationOptions implements Serializable {
             return "http://127.0.0.1:" + webUiPort;
         }
         String url = s.trim().replaceAll("/+$", "");
+        if (url.matches("(?i)[a-z]+://[^/]*@.*")) {
+            throw new UsageException(v.origin("rest") + ": a URL with credentials (user:password@) is not supported; give"
+                    + " http://HOST:PORT of the JobManager's REST API");
+        }
         if (!url.matches("(?i)https?://[^/\\s]+(/\\S*)?")) {
             throw new UsageException(v.origin("rest") + " must be an http:// or https:// URL (got '" + RedisEndpoint.redact(s) + "')");
         }

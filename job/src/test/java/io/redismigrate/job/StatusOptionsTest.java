@@ -65,6 +65,9 @@ class StatusOptionsTest {
     void badStatusOptions() {
         assertEquals("--job must be a Flink job id (32 hex digits, got 'abc')", error("status", "--job", "abc"));
         assertEquals("--rest must be an http:// or https:// URL (got 'jm:8081')", error("status", "--rest", "jm:8081"));
+        String secret = error("status", "--rest", "http://admin:s3cret@jm:8081");
+        assertEquals("--rest: a URL with credentials (user:password@) is not supported; give http://HOST:PORT of the"
+                + " JobManager's REST API", secret);
         assertEquals("--web-ui-port 0 means the job serves no REST API; give the job's --rest URL",
                 error("status", "--web-ui-port", "0"));
         assertEquals("--max-lag needs --wait-caught-up (it says what caught up means)", error("status", "--max-lag", "1s"));
