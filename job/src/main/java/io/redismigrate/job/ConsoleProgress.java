@@ -80,12 +80,13 @@ final class ConsoleProgress {
 
     /**
      * A copy of {@code p}. The phase is the sink's ({@link Progress.SplitProgress#phaseCode}), or the stream phase
-     * once the source reads the stream when the sink has not said so (yet); the lag is the heartbeat lag, or
-     * the last heartbeat's latency when that is all there is.
+     * once the source reads the stream and the sink has applied stream commands (an applied offset) when a sink
+     * does not report its phase; the lag is the heartbeat lag, or the last heartbeat's latency when that is all
+     * there is.
      */
     static ProgressLines.SplitView view(Progress.SplitProgress p, long nowMs) {
         int phase = p.phaseCode(nowMs);
-        if (phase == Progress.PHASE_SNAPSHOT && "stream".equals(p.phase)) phase = Progress.PHASE_STREAM;
+        if (phase == Progress.PHASE_SNAPSHOT && "stream".equals(p.phase) && p.appliedOffset >= 0) phase = Progress.PHASE_STREAM;
         long lag = p.lagMs(nowMs);
         if (lag < 0) lag = p.latencyMs;
         return new ProgressLines.SplitView(p.splitId(), phase, p.snapshotPercent(), p.snapshotKeys, p.snapshotKeysTotal,
