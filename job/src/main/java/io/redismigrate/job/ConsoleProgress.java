@@ -90,6 +90,6 @@ final class ConsoleProgress {
         long lag = p.lagMs(nowMs);
         if (lag < 0) lag = p.latencyMs;
         return new ProgressLines.SplitView(p.splitId(), phase, p.snapshotPercent(), p.snapshotKeys, p.snapshotKeysTotal,
-                p.snapshotBytes, p.snapshotStartMs, p.snapshotEtaSeconds(nowMs), lag, p.lagBytes(), p.appliedOffset);
+                p.snapshotBytes, p.snapshotStartMs, p.snapshotEndMs, p.snapshotEtaSeconds(nowMs), lag, p.lagBytes(), p.appliedOffset);
     }
 }

@@ -12,13 +12,13 @@ final class ProgressLines {
 
     /** What the console shows of one split at one moment (a copy of its {@code Progress.SplitProgress}). */
     record SplitView(String splitId, int phase, double percent, long keys, long keysTotal, long bytes,
-                     long snapshotStartMs, long etaSeconds, long lagMs, long lagBytes, long appliedOffset) {}
+                     long snapshotStartMs, long snapshotEndMs, long etaSeconds, long lagMs, long lagBytes, long appliedOffset) {}
 
     /**
      * {@code redis-migrate: 10.0.0.5:6379 snapshot 42.0%, 1.2M/2.9M keys, 12.3k keys/s, 45.6 MB/s, ETA 3m 20s} while
      * the snapshot is read, then
      * {@code redis-migrate: 10.0.0.5:6379 stream: lag 12 ms, 0 B behind, applied offset 1234[, caught up]}.
-     * Rates are averages since the snapshot started.
+     * Rates are averages over the snapshot: from its start to now, or to its end once parsed.
      */
     static String line(SplitView s, long nowMs) {
         if (s.phase() >= 1) {
@@ -26,7 +26,8 @@ final class ProgressLines {
                     + HumanUnits.bytes(s.lagBytes()) + " behind, applied offset "
                     + (s.appliedOffset() < 0 ? "?" : Long.toString(s.appliedOffset())) + (s.phase() >= 2 ? ", caught up" : "");
         }
-        double seconds = s.snapshotStartMs() > 0 ? (nowMs - s.snapshotStartMs()) / 1000.0 : 0;
+        long until = s.snapshotEndMs() > 0 ? s.snapshotEndMs() : nowMs;
+        double seconds = s.snapshotStartMs() > 0 ? (until - s.snapshotStartMs()) / 1000.0 : 0;
         String keys = HumanUnits.count(s.keys()) + (s.keysTotal() >= 0 ? "/" + HumanUnits.count(s.keysTotal()) : "") + " keys";
         StringBuilder b = new StringBuilder("redis-migrate: ").append(s.splitId()).append(" snapshot ")
                 .append(s.percent() < 0 ? "?" : String.format(Locale.ROOT, "%.1f", s.percent())).append("%, ").append(keys);
