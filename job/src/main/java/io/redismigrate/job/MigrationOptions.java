@@ -886,7 +886,7 @@ public final class MigrationOptions implements Serializable {
                 "                               terminal and prints every 10 s otherwise; plain: every 10 s; none",
                 "status (reads the job's metrics over Flink's REST API):",
                 "  --rest URL                   Flink's REST API / web UI (default http://127.0.0.1:<--web-ui-port>)",
-                "  --job ID                     the job (default: the only RUNNING job named redis-migrate…)",
+                "  --job ID                     the job (default: the only running job named redis-migrate...)",
                 "  --wait-caught-up             poll every second; exit 0 once every split is caught up (phase 2)",
                 "  --max-lag DUR                with --wait-caught-up: exit 0 once every split streams with a lag <= DUR",
                 "  --timeout DUR                give up waiting after DUR, exit 1 (default 10m)",

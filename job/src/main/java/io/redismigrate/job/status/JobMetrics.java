@@ -13,6 +13,9 @@ import java.util.Map;
 
 /** Reads a job over Flink's REST API: which job, its state, and the split metrics of its vertices. */
 final class JobMetrics {
+    /** Jobs that run or are about to (a job just submitted is CREATED or INITIALIZING for a moment). */
+    private static final List<String> ACTIVE = List.of("CREATED", "INITIALIZING", "RUNNING", "RESTARTING", "RECONCILING");
+
     /** Keeps each {@code ?get=…} request line well under the 4096 bytes Flink's REST server accepts. */
     private static final int MAX_QUERY_CHARS = 2500;
 
@@ -32,7 +35,10 @@ final class JobMetrics {
         this.rest = rest;
     }
 
-    /** {@code jobId} when given (it must exist), else the only RUNNING job whose name starts with redis-migrate. */
+    /**
+     * {@code jobId} when given (it must exist), else the only job whose name starts with redis-migrate that is
+     * RUNNING (or about to: created, initializing, restarting).
+     */
     String findJob(String jobId) throws StatusFailure, InterruptedException {
         if (jobId != null) {
             if (rest.get("/jobs/" + jobId) == null) {
@@ -47,7 +53,7 @@ final class JobMetrics {
         if (overview != null) {
             for (JsonNode j : overview.path("jobs")) {
                 String name = j.path("name").asText("");
-                if ("RUNNING".equals(j.path("state").asText()) && name.startsWith(JobName.PREFIX)) {
+                if (ACTIVE.contains(j.path("state").asText()) && name.startsWith(JobName.PREFIX)) {
                     ids.add(j.path("jid").asText());
                     found.add(j.path("jid").asText() + " (" + name + ")");
                 }
