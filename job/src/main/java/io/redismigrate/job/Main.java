@@ -4,6 +4,7 @@ import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.job.precheck.Precheck;
 import io.redismigrate.job.precheck.PrecheckFailedException;
+import io.redismigrate.job.status.StatusCommand;
 import io.redismigrate.job.verify.Verifier;
 
 import java.io.ByteArrayOutputStream;
@@ -35,6 +36,7 @@ public final class Main {
         COMMANDS.put(MigrationOptions.RUN, MigrationJob::run);
         COMMANDS.put(MigrationOptions.PRECHECK, Precheck::execute);
         COMMANDS.put(MigrationOptions.VERIFY, Verifier::execute);
+        COMMANDS.put(MigrationOptions.STATUS, StatusCommand::execute);
     }
 
     private Main() {}
@@ -146,7 +148,7 @@ public final class Main {
         return null;
     }
 
-    static String oneLine(String s) {
+    public static String oneLine(String s) {
         return RedisEndpoint.redact(s.replaceAll("\\s*[\r\n]+\\s*", " ").trim());
     }
 }

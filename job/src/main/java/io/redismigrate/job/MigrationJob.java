@@ -52,10 +52,11 @@ public final class MigrationJob {
         RetryPolicy retry = new RetryPolicy(o.retryConnect(), o.retryOther());
         String resumeFrom = dirs.restoreFrom();
         boolean cleanFirst = false;
+        String name = JobName.of(o, java.time.Instant.now());
         while (true) {
             Attempt attempt = new Attempt();
             try {
-                return attempt.run(o, dirs, resumeFrom, cleanFirst, targetServer, clusterNodes, out);
+                return attempt.run(o, name, dirs, resumeFrom, cleanFirst, targetServer, clusterNodes, out);
             } catch (Exception e) {
                 if (StopWithSavepoint.requested()) throw e;
                 java.time.Duration wait = retry.onFailure(e, attempt.runningMillis());
@@ -83,22 +84,23 @@ public final class MigrationJob {
             return (System.nanoTime() - started) / 1_000_000;
         }
 
-        int run(MigrationOptions o, Directories dirs, String resumeFrom, boolean cleanFirst, ServerInfo targetServer,
+        int run(MigrationOptions o, String name, Directories dirs, String resumeFrom, boolean cleanFirst, ServerInfo targetServer,
                 java.util.List<io.redismigrate.connector.resp.RedisEndpoint> clusterNodes, PrintStream out)
                 throws Exception {
             StreamExecutionEnvironment env = environment(o, dirs, resumeFrom, out);
             MigrationPipeline.build(env, o, targetServer, cleanFirst, clusterNodes);
-            String name = "redis-migrate " + o.source() + " -> " + o.target();
             if (!o.mode().includesStream()) {
                 JobClient job = env.executeAsync(name);
                 jobId = job.getJobID().toString();
                 if (detached(env)) return submitted(job, out);
-                JobExecutionResult result = await(job);
-                double seconds = runningMillis() / 1e3;
-                long keys = counter(result, EventScope.KEYS);
-                long bytes = counter(result, EventScope.BYTES);
-                out.printf("redis-migrate: full migration done: %,d keys, %.1f MB in %.1f s (%,.0f keys/s)%n",
-                        keys, bytes / 1e6, seconds, seconds > 0 ? keys / seconds : 0.0);
+                Thread progress = embedded ? ConsoleProgress.start(out, o.progress()) : null;
+                JobExecutionResult result;
+                try {
+                    result = await(job);
+                } finally {
+                    stop(progress);
+                }
+                out.println(summary(counter(result, EventScope.KEYS), counter(result, EventScope.BYTES), runningMillis()));
                 return Main.EXIT_OK;
             }
             JobClient job = env.executeAsync(name);
@@ -108,14 +110,20 @@ public final class MigrationJob {
                 StopWithSavepoint.install(job, dirs.savepoints(), out);
             }
             out.println("redis-migrate: job " + job.getJobID() + " running; Ctrl-C stops it with a savepoint");
-            Thread progress = embedded ? ConsoleProgress.start(out, 10_000) : null;
+            Thread progress = embedded ? ConsoleProgress.start(out, o.progress()) : null;
             try {
                 await(job);
             } finally {
-                if (progress != null) progress.interrupt();
+                stop(progress);
             }
             StopWithSavepoint.awaitReported();
             return Main.EXIT_OK;
+        }
+
+        private static void stop(Thread progress) throws InterruptedException {
+            if (progress == null) return;
+            progress.interrupt();
+            progress.join(1000);
         }
 
         private static JobExecutionResult await(JobClient job) throws Exception {
@@ -125,6 +133,13 @@ public final class MigrationJob {
                 throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
             }
         }
+    }
+
+    /** {@code redis-migrate: full migration done: 8,200 keys, 20.0 KB in 3.2 s (2.6k keys/s)}. */
+    static String summary(long keys, long bytes, long millis) {
+        double seconds = millis / 1e3;
+        return String.format(java.util.Locale.ROOT, "redis-migrate: full migration done: %,d keys, %s in %.1f s (%s keys/s)",
+                keys, HumanUnits.bytes(bytes), seconds, HumanUnits.count(seconds > 0 ? keys / seconds : 0));
     }
 
     /**

@@ -31,6 +31,11 @@ public final class MigrationOptions implements Serializable {
     public static final String RUN = "run";
     public static final String PRECHECK = "precheck";
     public static final String VERIFY = "verify";
+    public static final String STATUS = "status";
+    private static final List<String> COMMANDS = List.of(RUN, PRECHECK, VERIFY, STATUS);
+    /** Options only {@code status} takes. */
+    private static final List<String> STATUS_OPTIONS = List.of("rest", "job", "wait-caught-up", "max-lag", "timeout");
+    public static final Duration DEFAULT_STATUS_TIMEOUT = Duration.ofMinutes(10);
 
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_PARALLELISM = 1;
@@ -69,6 +74,17 @@ public final class MigrationOptions implements Serializable {
         public String cliName() { return cliName; }
     }
 
+    /** Console progress of an embedded run: a redrawn line on a terminal, else a line every 10 s; plain; none. */
+    public enum ProgressMode {
+        AUTO("auto"), PLAIN("plain"), NONE("none");
+
+        private final String cliName;
+
+        ProgressMode(String cliName) { this.cliName = cliName; }
+
+        public String cliName() { return cliName; }
+    }
+
     /** SWITCH: a flag on the command line, {@code true}/{@code false} in a config file. */
     private enum Kind { VALUE, LIST, FLAG, SWITCH }
 
@@ -79,11 +95,13 @@ public final class MigrationOptions implements Serializable {
         for (String v : new String[] {"source", "target", "mode", "checkpoint-dir", "checkpoint-interval", "savepoint-dir",
                 "from-savepoint", "parallelism", "web-ui-port", "metrics-port", "ttl-extend", "ttl-margin", "conflict", "full-rps", "full-mbps",
                 "incr-rps", "incr-mbps", "retry-connect", "retry-other", "config", "big-key-threshold", "spool-dir",
-                "heartbeat-key-prefix", "publish", "source-prefer", "source-password-file", "target-password-file"}) {
+                "heartbeat-key-prefix", "publish", "source-prefer", "source-password-file", "target-password-file", "progress",
+                "rest", "job", "max-lag", "timeout"}) {
             OPTIONS.put(v, Kind.VALUE);
         }
         for (String l : new String[] {"db", "db-map", "include-prefix", "exclude-prefix"}) OPTIONS.put(l, Kind.LIST);
         OPTIONS.put("help", Kind.FLAG);
+        OPTIONS.put("wait-caught-up", Kind.SWITCH);
         for (String side : new String[] {"source-", "target-", ""}) {
             for (String t : new String[] {"tls-ca-cert", "tls-cert", "tls-key"}) OPTIONS.put(side + t, Kind.VALUE);
             OPTIONS.put(side + "tls-skip-verify", Kind.SWITCH);
@@ -121,6 +139,12 @@ public final class MigrationOptions implements Serializable {
     private final String heartbeatKeyPrefix;
     private final boolean forwardPublish;
     private final boolean sourcePreferReplica;
+    private final ProgressMode progress;
+    private final String restUrl;
+    private final String jobId;
+    private final boolean waitCaughtUp;
+    private final Duration maxLag;
+    private final Duration statusTimeout;
     private final List<String> warnings = new ArrayList<>();
 
     private MigrationOptions(Values v) throws UsageException {
@@ -133,10 +157,21 @@ public final class MigrationOptions implements Serializable {
             this.target = null;
         } else {
             if (subcommand == null) {
-                throw new UsageException("missing command: run, precheck or verify");
+                throw new UsageException("missing command: run, precheck, verify or status");
             }
-            this.source = Tls.apply(v, "source", endpoint(v, "source"), endpoint(v, "target"), warnings);
-            this.target = Tls.apply(v, "target", endpoint(v, "target"), source, warnings);
+            for (String name : STATUS_OPTIONS) {
+                if (!subcommand.equals(STATUS) && v.has(name) && v.origin(name).startsWith("--")) {
+                    throw new UsageException("--" + name + " is an option of status, not of " + subcommand);
+                }
+            }
+            if (subcommand.equals(STATUS)) {
+                // status reads the job over Flink's REST API: no Redis endpoint is needed (a shared --config may hold them)
+                this.source = null;
+                this.target = null;
+            } else {
+                this.source = Tls.apply(v, "source", endpoint(v, "source"), endpoint(v, "target"), warnings);
+                this.target = Tls.apply(v, "target", endpoint(v, "target"), source, warnings);
+            }
         }
         this.mode = choice(v, "mode", Mode.values(), Mode.FULL_INCREMENTAL);
         this.checkpointDir = path(v, "checkpoint-dir");
@@ -175,8 +210,21 @@ public final class MigrationOptions implements Serializable {
             throw new UsageException(v.origin("source-prefer") + " must be master or replica (got '" + prefer + "')");
         }
         this.sourcePreferReplica = "replica".equals(prefer);
+        this.progress = choice(v, "progress", ProgressMode.values(), ProgressMode.AUTO);
+        this.restUrl = restUrl(v, webUiPort, !help && STATUS.equals(subcommand));
+        String job = v.single("job");
+        if (job != null && !job.trim().matches("[0-9a-fA-F]{32}")) {
+            throw new UsageException(v.origin("job") + " must be a Flink job id (32 hex digits, got '" + job + "')");
+        }
+        this.jobId = job == null ? null : job.trim().toLowerCase(Locale.ROOT);
+        this.waitCaughtUp = v.has("wait-caught-up") && Tls.bool(v, "wait-caught-up");
+        this.maxLag = v.has("max-lag") ? duration(v, "max-lag", null, Duration.ZERO) : null;
+        this.statusTimeout = duration(v, "timeout", DEFAULT_STATUS_TIMEOUT, Duration.ofSeconds(1));
+        if (maxLag != null && !waitCaughtUp && v.origin("max-lag").startsWith("--")) {
+            throw new UsageException("--max-lag needs --wait-caught-up (it says what caught up means)");
+        }
 
-        if (!help && source.host().equalsIgnoreCase(target.host()) && source.port() == target.port() && dbMap.isEmpty()) {
+        if (!help && source != null && source.host().equalsIgnoreCase(target.host()) && source.port() == target.port() && dbMap.isEmpty()) {
             throw new UsageException("--source and --target are the same node (" + source + "); give a different --target"
                     + " (or --db-map to copy between DBs of one node)");
         }
@@ -225,8 +273,8 @@ public final class MigrationOptions implements Serializable {
             } else if (a.startsWith("-") && a.length() > 1) {
                 throw new UsageException("unknown option '" + a + "' (options start with --)");
             } else if (flags.subcommand == null) {
-                if (!a.equals(RUN) && !a.equals(PRECHECK) && !a.equals(VERIFY)) {
-                    throw new UsageException("unknown command '" + a + "': use run, precheck or verify");
+                if (!COMMANDS.contains(a)) {
+                    throw new UsageException("unknown command '" + a + "': use run, precheck, verify or status");
                 }
                 flags.subcommand = a;
             } else {
@@ -362,7 +410,7 @@ public final class MigrationOptions implements Serializable {
             return v.has(own) ? own : v.has(shared) ? shared : null;
         }
 
-        private static boolean bool(Values v, String name) throws UsageException {
+        static boolean bool(Values v, String name) throws UsageException {
             String s = v.single(name).trim();
             if (s.equals("true")) return true;
             if (s.equals("false")) return false;
@@ -423,12 +471,36 @@ public final class MigrationOptions implements Serializable {
         return e;
     }
 
+    /**
+     * status: --rest as given (an http(s) URL, trailing / dropped), else the embedded web UI of --web-ui-port on
+     * this machine.
+     */
+    private static String restUrl(Values v, int webUiPort, boolean needed) throws UsageException {
+        String s = v.single("rest");
+        if (s == null) {
+            if (needed && webUiPort == 0) {
+                throw new UsageException("--web-ui-port 0 means the job serves no REST API; give the job's --rest URL");
+            }
+            return "http://127.0.0.1:" + webUiPort;
+        }
+        String url = s.trim().replaceAll("/+$", "");
+        if (url.matches("(?i)[a-z]+://[^/]*@.*")) {
+            throw new UsageException(v.origin("rest") + ": a URL with credentials (user:password@) is not supported; give"
+                    + " http://HOST:PORT of the JobManager's REST API");
+        }
+        if (!url.matches("(?i)https?://[^/\\s]+(/\\S*)?")) {
+            throw new UsageException(v.origin("rest") + " must be an http:// or https:// URL (got '" + RedisEndpoint.redact(s) + "')");
+        }
+        return url;
+    }
+
     private static <E extends Enum<E>> E choice(Values v, String name, E[] values, E def) throws UsageException {
         String s = v.single(name);
         if (s == null) return def;
         List<String> names = new ArrayList<>();
         for (E e : values) {
-            String cli = e instanceof Mode ? ((Mode) e).cliName() : ((Conflict) e).cliName();
+            String cli = e instanceof Mode ? ((Mode) e).cliName() : e instanceof Conflict ? ((Conflict) e).cliName()
+                    : ((ProgressMode) e).cliName();
             if (cli.equals(s.trim().toLowerCase(Locale.ROOT))) return e;
             names.add(cli);
         }
@@ -569,7 +641,7 @@ public final class MigrationOptions implements Serializable {
 
     // ------------------------------------------------------------------ getters
 
-    /** run, precheck or verify; null only with --help. */
+    /** run, precheck, verify or status; null only with --help. */
     public String subcommand() { return subcommand; }
 
     public boolean help() { return help; }
@@ -738,6 +810,24 @@ public final class MigrationOptions implements Serializable {
     /** --source-prefer replica: read each shard of a cluster source from a replica instead of its master. */
     public boolean sourcePreferReplica() { return sourcePreferReplica; }
 
+    /** --progress: how an embedded run shows its progress on the console. */
+    public ProgressMode progress() { return progress; }
+
+    /** status: the base URL of Flink's REST API (no trailing /). */
+    public String restUrl() { return restUrl; }
+
+    /** status: --job as given (lower case), or null for the only running redis-migrate job. */
+    public String jobId() { return jobId; }
+
+    /** status: --wait-caught-up. */
+    public boolean waitCaughtUp() { return waitCaughtUp; }
+
+    /** status: --max-lag, or null (then caught up means phase 2 on every split). */
+    public Duration maxLag() { return maxLag; }
+
+    /** status: --timeout of --wait-caught-up (default 10m). */
+    public Duration statusTimeout() { return statusTimeout; }
+
     /** Lines to print at start ({@code WARN: …}), e.g. for a TLS check turned off. */
     public List<String> warnings() { return Collections.unmodifiableList(warnings); }
 
@@ -754,7 +844,7 @@ public final class MigrationOptions implements Serializable {
                 + ", retryConnect=" + Durations.format(retryConnect) + ", retryOther=" + Durations.format(retryOther)
                 + ", bigKeyThreshold=" + Sizes.format(bigKeyThreshold) + ", spoolDir=" + spoolDir
                 + ", heartbeatKeyPrefix=" + heartbeatKeyPrefix + ", sourcePrefer=" + (sourcePreferReplica ? "replica" : "master")
-                + "}";
+                + ", progress=" + progress.cliName() + "}";
     }
 
     /** The --help text. */
@@ -764,6 +854,8 @@ public final class MigrationOptions implements Serializable {
                 "  redis-migrate run      --source URI --target URI [options]   migrate (snapshot, then the replication stream)",
                 "  redis-migrate precheck --source URI --target URI [options]   check both sides, print a table; exit 0 or 3",
                 "  redis-migrate verify   --source URI --target URI [options]   compare source and target; exit 0 or 1",
+                "  redis-migrate status   [--rest URL] [--job ID] [--wait-caught-up [--max-lag DUR]] [--timeout DUR]",
+                "                         phase, progress, lag and applied offset of a running job (Flink's REST API)",
                 "",
                 "URI: redis://[[user]:password@]host:port   (rediss:// for TLS)",
                 "",
@@ -800,6 +892,14 @@ public final class MigrationOptions implements Serializable {
                 "  --heartbeat-key-prefix P     keys the tool writes on the source (default __redis_migrate:heartbeat)",
                 "  --publish on|off             forward PUBLISH from the replication stream (default on)",
                 "  --source-prefer master|replica  cluster source: read each shard from its master (default) or a replica",
+                "  --progress auto|plain|none   console progress of an embedded run: auto (default) redraws a line on a",
+                "                               terminal and prints every 10 s otherwise; plain: every 10 s; none",
+                "status (reads the job's metrics over Flink's REST API):",
+                "  --rest URL                   Flink's REST API / web UI (default http://127.0.0.1:<--web-ui-port>)",
+                "  --job ID                     the job (default: the only running job named redis-migrate...)",
+                "  --wait-caught-up             poll every second; exit 0 once every split is caught up (phase 2)",
+                "  --max-lag DUR                with --wait-caught-up: exit 0 once every split streams with a lag <= DUR",
+                "  --timeout DUR                give up waiting after DUR, exit 1 (default 10m)",
                 "TLS (rediss:// URIs; host names are verified; PEM files, read again at each connection):",
                 "  --source-tls-ca-cert FILE    CA certificate(s) to trust for the source (default: the JVM's trust store)",
                 "  --source-tls-cert FILE       client certificate for a source with tls-auth-clients (with --source-tls-key)",
@@ -816,8 +916,8 @@ public final class MigrationOptions implements Serializable {
                 "  --config FILE                YAML (key: value) or .properties file with any option above; flags win",
                 "  --help                       this text",
                 "",
-                "Exit codes: 0 success, 1 job failure or differences found (verify), 2 usage error,",
-                "            3 precheck or connection failure.",
+                "Exit codes: 0 success, 1 job failure or differences found (verify) or not caught up in time (status),",
+                "            2 usage error, 3 precheck or connection failure (status: Flink's REST API unreachable).",
                 "");
     }
 }

@@ -116,7 +116,7 @@ public class MainTest {
 
     @Test
     void everySubcommandIsRegistered() {
-        assertEquals(java.util.Set.of("run", "precheck", "verify"), Main.COMMANDS.keySet());
+        assertEquals(java.util.Set.of("run", "precheck", "verify", "status"), Main.COMMANDS.keySet());
     }
 
     /**

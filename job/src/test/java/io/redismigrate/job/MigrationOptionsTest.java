@@ -150,8 +150,8 @@ class MigrationOptionsTest {
 
     @Test
     void badValues() {
-        assertEquals("missing command: run, precheck or verify", error("--source", SRC, "--target", TGT));
-        assertEquals("unknown command 'migrate': use run, precheck or verify", error("migrate", "--source", SRC));
+        assertEquals("missing command: run, precheck, verify or status", error("--source", SRC, "--target", TGT));
+        assertEquals("unknown command 'migrate': use run, precheck, verify or status", error("migrate", "--source", SRC));
         assertEquals("--source is required (redis://[[user]:password@]host:port)", error("run", "--target", TGT));
         assertEquals("--target is required (redis://[[user]:password@]host:port)", error("run", "--source", SRC));
         assertEquals("unknown option '--sorce' (did you mean --source?)", error("run", "--sorce", SRC));

@@ -22,12 +22,13 @@ public final class Migrations {
 
     /**
      * {@code run} arguments for full+incremental (unless {@code extra} gives a --mode) with 1 s checkpoints and no web
-     * UI, plus {@code extra}; exact TTLs
+     * UI (unless {@code extra} gives a --web-ui-port), plus {@code extra}; exact TTLs
      * ({@code --ttl-margin 0s}, which {@link #assertEqual} checks ±1 s) unless {@code extra} gives a --ttl-margin.
      */
     public static String[] runArgs(RedisServer source, RedisServer target, String... extra) {
         List<String> a = new ArrayList<>(List.of("run", "--source", source.uri(), "--target", target.uri(),
-                "--web-ui-port", "0", "--checkpoint-interval", "1s"));
+                "--checkpoint-interval", "1s"));
+        if (!List.of(extra).contains("--web-ui-port")) a.addAll(List.of("--web-ui-port", "0"));
         if (!List.of(extra).contains("--mode")) a.addAll(List.of("--mode", "full+incremental"));
         if (!List.of(extra).contains("--ttl-margin")) a.addAll(List.of("--ttl-margin", "0s"));
         a.addAll(List.of(extra));
