@@ -249,6 +249,14 @@ class SessionClusterIT {
         assertTrue(scraped.contains("flink_taskmanager_job_task_operator_split_phase{") && scraped.contains(job),
                 "Prometheus series of the job's split phase");
 
+        // the scripted cut-over's building block, against the cluster's REST API
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.execute(new String[] {"status", "--rest", cluster.restUrl(), "--job", job, "--wait-caught-up",
+                "--timeout", "120s"}, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, "status --wait-caught-up on the cluster: " + out + err + cluster.logTails());
+
         String splitId = io.redismigrate.job.testutils.Migrations.splitId(source);
         while (System.nanoTime() < deadline) {
             List<String> lines = Files.readAllLines(cluster.taskManagerLog(), java.nio.charset.StandardCharsets.ISO_8859_1);
