@@ -250,12 +250,9 @@ class SessionClusterIT {
                 "Prometheus series of the job's split phase");
 
         // the scripted cut-over's building block, against the cluster's REST API
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = Main.execute(new String[] {"status", "--rest", cluster.restUrl(), "--job", job, "--wait-caught-up",
-                "--timeout", "120s"}, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, "status --wait-caught-up on the cluster: " + out + err + cluster.logTails());
+        io.redismigrate.job.testutils.MainRun st = io.redismigrate.job.testutils.MainRun.status("--rest", cluster.restUrl(),
+                "--job", job, "--wait-caught-up", "--timeout", "120s");
+        assertEquals(0, st.code(), "status --wait-caught-up on the cluster: " + st + cluster.logTails());
 
         String splitId = io.redismigrate.job.testutils.Migrations.splitId(source);
         while (System.nanoTime() < deadline) {

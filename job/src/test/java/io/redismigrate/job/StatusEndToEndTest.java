@@ -3,14 +3,11 @@ package io.redismigrate.job;
 import io.redismigrate.connector.progress.Progress;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.job.testutils.JobProcess;
+import io.redismigrate.job.testutils.MainRun;
 import io.redismigrate.job.testutils.Migrations;
+import io.redismigrate.job.testutils.RestMetrics;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,56 +18,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * split, and {@code --wait-caught-up} returns 0 once the split is caught up; the console says so too.
  */
 class StatusEndToEndTest {
-    private record Result(int code, String out, String err) {
-        @Override public String toString() { return "exit " + code + "\n--- out ---\n" + out + "--- err ---\n" + err; }
-    }
-
-    private static Result status(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 1];
-        all[0] = "status";
-        System.arraycopy(args, 0, all, 1, args.length);
-        int code = Main.execute(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void statusNamesTheSplitAndWaitsUntilCaughtUp() throws Exception {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
             for (int i = 0; i < 500; i++) source.sync().set("k" + i, "v" + i);
-            int port = freePort();
+            int port = RestMetrics.freePort();
             String rest = "http://127.0.0.1:" + port;
             try (JobProcess job = JobProcess.start(Migrations.runArgs(source, target, "--web-ui-port", Integer.toString(port),
                     "--progress", "plain"))) {
                 String jobId = job.awaitRunning(Duration.ofSeconds(60));
                 String split = "split " + Progress.metricLabel(Migrations.splitId(source)) + ": ";
 
-                Result once = status("--rest", rest);
+                MainRun once = MainRun.status("--rest", rest);
                 assertEquals(0, once.code(), once + "\n" + job.output());
                 assertTrue(once.out().contains("job " + jobId + " redis-migrate 127.0.0.1:" + source.port() + " -> 127.0.0.1:"
                         + target.port() + " full+incremental "), once.toString());
                 assertTrue(once.out().contains(split), once.toString());
                 assertTrue(once.out().contains("\njob: "), once.toString());
 
-                Result waited = status("--rest", rest, "--job", jobId, "--wait-caught-up", "--timeout", "60s");
+                MainRun waited = MainRun.status("--rest", rest, "--job", jobId, "--wait-caught-up", "--timeout", "60s");
                 assertEquals(0, waited.code(), waited + "\n" + job.output());
                 assertTrue(waited.out().contains(split + "caught up; lag "), waited.toString());
                 assertTrue(waited.out().contains("caught up: every split is in phase 2"), waited.toString());
 
-                Result withinLag = status("--rest", rest, "--wait-caught-up", "--max-lag", "1s", "--timeout", "30s");
+                MainRun withinLag = MainRun.status("--rest", rest, "--wait-caught-up", "--max-lag", "1s", "--timeout", "30s");
                 assertEquals(0, withinLag.code(), withinLag.toString());
 
                 job.awaitLog("redis-migrate: " + Migrations.splitId(source) + " caught up (lag ", Duration.ofSeconds(30));
                 job.stopWithSavepoint(Duration.ofSeconds(60));
             }
-            Result gone = status("--rest", rest);
+            MainRun gone = MainRun.status("--rest", rest);
             assertEquals(Main.EXIT_PRECHECK, gone.code(), gone.toString());
             assertTrue(gone.err().startsWith("redis-migrate: cannot reach Flink's REST API at " + rest), gone.toString());
             assertEquals(1, gone.err().lines().count(), gone.toString());
@@ -80,10 +57,10 @@ class StatusEndToEndTest {
     @Test
     void anUnknownJobIdIsOneLine() throws Exception {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
-            int port = freePort();
+            int port = RestMetrics.freePort();
             try (JobProcess job = JobProcess.start(Migrations.runArgs(source, target, "--web-ui-port", Integer.toString(port)))) {
                 job.awaitRunning(Duration.ofSeconds(60));
-                Result r = status("--rest", "http://127.0.0.1:" + port, "--job", "0123456789abcdef0123456789abcdef");
+                MainRun r = MainRun.status("--rest", "http://127.0.0.1:" + port, "--job", "0123456789abcdef0123456789abcdef");
                 assertEquals(Main.EXIT_FAILURE, r.code(), r.toString());
                 assertEquals("redis-migrate: no job 0123456789abcdef0123456789abcdef at http://127.0.0.1:" + port
                         + "; run status without --job to find the running redis-migrate job\n", r.err());

@@ -24,44 +24,54 @@ import java.io.Serializable;
  *                           then are Valkey-only value types (Valkey's hash with field TTLs) handed out as RESTORE
  *                           payloads; other destinations get them decoded into commands ({@link Integer#MAX_VALUE}
  *                           when unknown, like {@code targetRdbVersion}: always RESTORE)
+ * @param stringsAsSet       strings without a TTL are written as {@code SET key value} instead of a RESTORE
+ *                           payload: the destination executes a SET for about 3/4 of a RESTORE's CPU (no payload
+ *                           checksum, no RDB object load; docs/benchmarks.md, "Destination cost per snapshot key")
+ *                           and stores the same value (the server picks the string's encoding itself either way).
+ *                           Strings with a TTL stay RESTOREs: {@code SET … PXAT} measured dearer than RESTORE
  */
 public record RdbParserConfig(long bigKeyThreshold, int targetRdbVersion, int chunkElements, int chunkBytes,
                               boolean skipExpired, boolean decodeFieldTtls, boolean targetFieldTtls,
-                              int targetValkeyRdb) implements Serializable {
+                              int targetValkeyRdb, boolean stringsAsSet) implements Serializable {
 
     public static final long DEFAULT_BIG_KEY_THRESHOLD = 64L << 20;
 
     public static RdbParserConfig defaults() {
-        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true, false, true, Integer.MAX_VALUE);
+        return new RdbParserConfig(DEFAULT_BIG_KEY_THRESHOLD, Integer.MAX_VALUE, 1024, 1 << 20, true, false, true, Integer.MAX_VALUE, false);
     }
 
     public RdbParserConfig withBigKeyThreshold(long v) {
-        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
+        return new RdbParserConfig(v, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb, stringsAsSet);
     }
 
     public RdbParserConfig withTargetRdbVersion(int v) {
-        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
+        return new RdbParserConfig(bigKeyThreshold, v, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb, stringsAsSet);
     }
 
     public RdbParserConfig withChunks(int elements, int bytes) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, elements, bytes, skipExpired, decodeFieldTtls, targetFieldTtls, targetValkeyRdb, stringsAsSet);
     }
 
     public RdbParserConfig withSkipExpired(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v, decodeFieldTtls, targetFieldTtls, targetValkeyRdb);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, v, decodeFieldTtls, targetFieldTtls, targetValkeyRdb, stringsAsSet);
     }
 
     public RdbParserConfig withDecodeFieldTtls(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, v, targetFieldTtls, targetValkeyRdb);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, v, targetFieldTtls, targetValkeyRdb, stringsAsSet);
     }
 
     public RdbParserConfig withTargetFieldTtls(boolean v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, v, targetValkeyRdb);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, v, targetValkeyRdb, stringsAsSet);
     }
 
     /** The destination's Valkey RDB version (Valkey 9+: 80), 0 when it is not Valkey 9+. */
     public RdbParserConfig withTargetValkeyRdb(int v) {
-        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, v);
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls, targetFieldTtls, v, stringsAsSet);
+    }
+
+    public RdbParserConfig withStringsAsSet(boolean v) {
+        return new RdbParserConfig(bigKeyThreshold, targetRdbVersion, chunkElements, chunkBytes, skipExpired, decodeFieldTtls,
+                targetFieldTtls, targetValkeyRdb, v);
     }
 
     /**

@@ -73,6 +73,8 @@ public final class MigrationPipeline {
         if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
                 .withTarget(target)
+                // strings without a TTL as plain SETs: cheaper for the destination than RESTORE (docs/benchmarks.md)
+                .withStringsAsSet(true)
                 // hash-field TTLs inside a RESTORE payload cannot be shifted: decode such hashes (HSET + HPEXPIREAT)
                 .withDecodeFieldTtls(TtlExtension.shiftMs(o) != 0);
         RedisSourceConfig sourceConfig = new RedisSourceConfig(nodes, mode(o), parser, replication,

@@ -1,6 +1,6 @@
 package io.redismigrate.job.status;
 
-import io.redismigrate.job.Main;
+import io.redismigrate.job.testutils.MainRun;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
@@ -13,11 +13,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,20 +51,6 @@ class StatusRestTest {
         }
     }
 
-    private static String[] result(int code, ByteArrayOutputStream out, ByteArrayOutputStream err) {
-        return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-    }
-
-    private static String[] status(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 1];
-        all[0] = "status";
-        System.arraycopy(args, 0, all, 1, args.length);
-        int code = Main.execute(all, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return result(code, out, err);
-    }
-
     @Test
     void readsSplitMetricsOverFlinksRestApi() throws Exception {
         int port;
@@ -85,19 +68,19 @@ class StatusRestTest {
         JobClient job = env.executeAsync("redis-migrate 127.0.0.1:1 -> 127.0.0.1:2 full+incremental 2026-12-04T02:00:00Z");
         try {
             String rest = "http://127.0.0.1:" + port;
-            String[] once = status("--rest", rest);
-            String shown = String.join("\n---\n", once);
-            assertEquals("0", once[0], shown);
-            assertTrue(once[1].contains("job " + job.getJobID() + " redis-migrate 127.0.0.1:1 -> 127.0.0.1:2 full+incremental"), shown);
-            assertTrue(once[1].contains("split shard-0: caught up; lag 4 ms, 0 B; applied offset 123456789012 of source offset 123456789012"), shown);
-            assertTrue(once[1].contains("split shard-1: stream; lag 1500 ms, 0 B; applied offset 123456789013"), shown);
-            assertTrue(once[1].contains("job: stream; lag 1500 ms, 0 B; 2 splits"), shown);
+            MainRun once = MainRun.status("--rest", rest);
+            String shown = once.toString();
+            assertEquals(0, once.code(), shown);
+            assertTrue(once.out().contains("job " + job.getJobID() + " redis-migrate 127.0.0.1:1 -> 127.0.0.1:2 full+incremental"), shown);
+            assertTrue(once.out().contains("split shard-0: caught up; lag 4 ms, 0 B; applied offset 123456789012 of source offset 123456789012"), shown);
+            assertTrue(once.out().contains("split shard-1: stream; lag 1500 ms, 0 B; applied offset 123456789013"), shown);
+            assertTrue(once.out().contains("job: stream; lag 1500 ms, 0 B; 2 splits"), shown);
 
-            String[] tooStrict = status("--rest", rest, "--wait-caught-up", "--max-lag", "1s", "--timeout", "3s");
-            shown = String.join("\n---\n", tooStrict);
-            assertEquals("1", tooStrict[0], shown);
-            assertTrue(tooStrict[2].startsWith("redis-migrate: job " + job.getJobID() + " not caught up within 3s (job: "), shown);
-            assertEquals(1, tooStrict[2].lines().count(), shown);
+            MainRun tooStrict = MainRun.status("--rest", rest, "--wait-caught-up", "--max-lag", "1s", "--timeout", "3s");
+            shown = tooStrict.toString();
+            assertEquals(1, tooStrict.code(), shown);
+            assertTrue(tooStrict.err().startsWith("redis-migrate: job " + job.getJobID() + " not caught up within 3s (job: "), shown);
+            assertEquals(1, tooStrict.err().lines().count(), shown);
 
             Thread later = new Thread(() -> {
                 try {
@@ -108,31 +91,31 @@ class StatusRestTest {
                 shard1CaughtUp = true;
             });
             later.start();
-            String[] waited = status("--rest", rest, "--wait-caught-up", "--timeout", "60s");
+            MainRun waited = MainRun.status("--rest", rest, "--wait-caught-up", "--timeout", "60s");
             later.join();
-            shown = String.join("\n---\n", waited);
-            assertEquals("0", waited[0], shown);
-            assertTrue(waited[1].startsWith("job " + job.getJobID()), shown);
-            assertTrue(waited[1].contains("split shard-1: stream; lag 1500 ms"), "printed while waiting: " + shown);
-            assertTrue(waited[1].contains("split shard-1: caught up; lag 1500 ms"), shown);
-            assertTrue(waited[1].endsWith("caught up: every split is in phase 2 (lag under 1 s for 10 s)\n"), shown);
+            shown = waited.toString();
+            assertEquals(0, waited.code(), shown);
+            assertTrue(waited.out().startsWith("job " + job.getJobID()), shown);
+            assertTrue(waited.out().contains("split shard-1: stream; lag 1500 ms"), "printed while waiting: " + shown);
+            assertTrue(waited.out().contains("split shard-1: caught up; lag 1500 ms"), shown);
+            assertTrue(waited.out().endsWith("caught up: every split is in phase 2 (lag under 1 s for 10 s)\n"), shown);
         } finally {
             job.cancel().get();
         }
         // Flink's REST API shows a job's state from a cache of a few seconds: the end shows within 30 s, as one line
         // (the job is CANCELED, or the per-job cluster is gone with it)
-        String[] gone = status("--rest", "http://127.0.0.1:" + port, "--job", job.getJobID().toString());
-        for (long end = System.nanoTime() + 30_000_000_000L; gone[0].equals("0") && System.nanoTime() < end; ) {
+        MainRun gone = MainRun.status("--rest", "http://127.0.0.1:" + port, "--job", job.getJobID().toString());
+        for (long end = System.nanoTime() + 30_000_000_000L; gone.code() == 0 && System.nanoTime() < end; ) {
             Thread.sleep(500);
-            gone = status("--rest", "http://127.0.0.1:" + port, "--job", job.getJobID().toString());
+            gone = MainRun.status("--rest", "http://127.0.0.1:" + port, "--job", job.getJobID().toString());
         }
         shownGone(gone);
     }
 
-    private static void shownGone(String[] gone) {
-        String shown = String.join("\n---\n", gone);
-        assertTrue(gone[0].equals("1") || gone[0].equals("3"), shown);
-        assertEquals(1, gone[2].lines().count(), shown);
-        assertTrue(gone[2].contains(" is CANCELED; ") || gone[2].contains("cannot reach Flink's REST API"), shown);
+    private static void shownGone(MainRun gone) {
+        String shown = gone.toString();
+        assertTrue(gone.code() == 1 || gone.code() == 3, shown);
+        assertEquals(1, gone.err().lines().count(), shown);
+        assertTrue(gone.err().contains(" is CANCELED; ") || gone.err().contains("cannot reach Flink's REST API"), shown);
     }
 }

@@ -104,7 +104,7 @@ final class ReplicationSession implements Runnable {
                 progress.snapshotStartMs = System.currentTimeMillis();
                 progress.phase = "snapshot";
                 RdbParser parser = readSnapshot(start, keep);
-                snapshotKeys = parser.keysRestored() + parser.keysDecoded();
+                snapshotKeys = parser.keysRestored() + parser.keysDecoded() + parser.keysSet();
                 snapshotBytes = parser.position();
                 db = 0;
             } else {
@@ -321,9 +321,9 @@ final class ReplicationSession implements Runnable {
         progress.snapshotBytes = parser.position();
         progress.snapshotBytesTotal = parser.position();
         progress.snapshotEndMs = System.currentTimeMillis();
-        LOG.info("{}: snapshot parsed: {} bytes, {} keys as RESTORE ({} re-labelled for an older target), {} decoded into commands,"
-                + " {} already expired", splitId, parser.position(), parser.keysRestored(), parser.keysRelabelled(),
-                parser.keysDecoded(), parser.keysExpired());
+        LOG.info("{}: snapshot parsed: {} bytes, {} keys as RESTORE ({} re-labelled for an older target), {} strings as SET,"
+                + " {} decoded into commands, {} already expired", splitId, parser.position(), parser.keysRestored(),
+                parser.keysRelabelled(), parser.keysSet(), parser.keysDecoded(), parser.keysExpired());
         return parser;
     }
 
