@@ -2,6 +2,7 @@ package io.redismigrate.job;
 
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.ServerInfo;
+import io.redismigrate.connector.source.EarlySync;
 import io.redismigrate.job.pipeline.EventScope;
 import io.redismigrate.job.pipeline.MigrationPipeline;
 import io.redismigrate.job.precheck.Precheck;
@@ -53,11 +54,13 @@ public final class MigrationJob {
         String resumeFrom = dirs.restoreFrom();
         boolean cleanFirst = false;
         String name = JobName.of(o, java.time.Instant.now());
+        startSyncEarly(o, resumeFrom);
         while (true) {
             Attempt attempt = new Attempt();
             try {
                 return attempt.run(o, name, dirs, resumeFrom, cleanFirst, targetServer, clusterNodes, out);
             } catch (Exception e) {
+                EarlySync.discardAll();
                 if (StopWithSavepoint.requested()) throw e;
                 java.time.Duration wait = retry.onFailure(e, attempt.runningMillis());
                 if (wait == null) throw e;
@@ -73,6 +76,18 @@ public final class MigrationJob {
                 Thread.sleep(wait.toMillis());
             }
         }
+    }
+
+    /**
+     * A new embedded run of a standalone source asks for the snapshot now ({@link EarlySync}), so the source's
+     * BGSAVE and the transfer overlap the seconds the Flink runtime takes to start and deploy the job. Not for a
+     * resume (it continues with PSYNC replid offset), a cluster source, or a job on a Flink cluster (its reader
+     * runs in another JVM).
+     */
+    private static void startSyncEarly(MigrationOptions o, String resumeFrom) throws java.io.IOException {
+        if (resumeFrom != null || !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment)) return;
+        if (MigrationPipeline.sourceTopology(o.source()) != null) return;
+        EarlySync.start(o.source(), MigrationPipeline.replicationConfig(o));
     }
 
     /** One submission of the job; remembers its id so a retry can resume from its latest checkpoint. */

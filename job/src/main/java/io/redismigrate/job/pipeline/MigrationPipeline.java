@@ -69,8 +69,7 @@ public final class MigrationPipeline {
             }
             LOG.info("source is a cluster of {} shards: {}", nodes.size(), topology);
         }
-        ReplicationConfig replication = ReplicationConfig.defaults();
-        if (o.spoolDir() != null) replication = replication.withSpoolDir(o.spoolDir());
+        ReplicationConfig replication = replicationConfig(o);
         RdbParserConfig parser = RdbParserConfig.defaults().withBigKeyThreshold(o.bigKeyThreshold())
                 .withTarget(target)
                 // strings without a TTL as plain SETs: cheaper for the destination than RESTORE (docs/benchmarks.md)
@@ -131,6 +130,12 @@ public final class MigrationPipeline {
         } else {
             events.keyBy(RedisEvent::routingSlot).sinkTo(sink).name("redis-sink").uid("redis-sink").setParallelism(o.parallelism());
         }
+    }
+
+    /** The replication link's settings (spool directory) for the source's nodes. */
+    public static ReplicationConfig replicationConfig(MigrationOptions o) {
+        ReplicationConfig replication = ReplicationConfig.defaults();
+        return o.spoolDir() != null ? replication.withSpoolDir(o.spoolDir()) : replication;
     }
 
     /** Split id → slot ranges of a cluster source's shards (empty for a standalone source). */

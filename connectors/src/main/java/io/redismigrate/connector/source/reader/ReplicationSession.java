@@ -12,6 +12,7 @@ import io.redismigrate.connector.replication.SyncStart;
 import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
+import io.redismigrate.connector.source.EarlySync;
 import io.redismigrate.connector.source.RedisSourceConfig;
 import io.redismigrate.connector.source.SyncMode;
 import io.redismigrate.connector.source.split.RedisSplit;
@@ -79,9 +80,17 @@ final class ReplicationSession implements Runnable {
             RedisEndpoint[] resolved = resolveNode();
             RedisEndpoint node = resolved[0];
             connectedNode = node;
-            client = ReplicationClient.connect(node, config.replication());
             boolean resume = split.phase() == SplitPhase.STREAM;
-            SyncStart start = client.psync(resume ? split.replId() : "?", resume ? split.offset() + 1 : -1);
+            // a fresh split may find its full sync already started, while the Flink runtime came up
+            EarlySync.Started early = !resume && !split.started() ? EarlySync.take(node) : null;
+            SyncStart start;
+            if (early != null) {
+                client = early.client();
+                start = early.start();
+            } else {
+                client = ReplicationClient.connect(node, config.replication());
+                start = client.psync(resume ? split.replId() : "?", resume ? split.offset() + 1 : -1);
+            }
             replId = start.replId();
             offset = start.offset();
             int db = split.db();
