@@ -4,6 +4,7 @@ import io.redismigrate.connector.logging.LogContext;
 import io.redismigrate.connector.replication.ReplicationClient;
 import io.redismigrate.connector.replication.ReplicationConfig;
 import io.redismigrate.connector.replication.SyncStart;
+import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,8 @@ public final class EarlySync {
     private static final Logger LOG = LoggerFactory.getLogger(EarlySync.class);
     private static final Map<String, CompletableFuture<Started>> STARTED = new ConcurrentHashMap<>();
 
-    /** A started sync: the client (spooling) and how the source answered. */
-    public record Started(ReplicationClient client, SyncStart start) {}
+    /** A started sync: the client (spooling), how the source answered, and its key count just before. */
+    public record Started(ReplicationClient client, SyncStart start, long keyCount) {}
 
     private EarlySync() {}
 
@@ -37,8 +38,9 @@ public final class EarlySync {
         LogContext.daemon(() -> {
             ReplicationClient client = null;
             try {
+                long keys = keyCount(node, config.connectTimeoutMs());
                 client = ReplicationClient.connect(node, config);
-                f.complete(new Started(client, client.psync("?", -1)));
+                f.complete(new Started(client, client.psync("?", -1), keys));
             } catch (Throwable t) {
                 if (client != null) closeQuietly(client);
                 f.completeExceptionally(t);
@@ -66,6 +68,26 @@ public final class EarlySync {
         for (String k : STARTED.keySet()) {
             CompletableFuture<Started> f = STARTED.remove(k);
             if (f != null) close(f);
+        }
+    }
+
+    /**
+     * The keys on {@code node} now ({@code INFO keyspace}): a snapshot's total when the transfer does not announce
+     * its length (diskless). -1 when the node does not say (ACL).
+     */
+    public static long keyCount(RedisEndpoint node, int timeoutMs) {
+        try (RedisConnection c = RedisConnection.open(node, "source", timeoutMs)) {
+            long keys = 0;
+            for (String v : c.info("keyspace").values()) { // db0 -> keys=1,expires=0,avg_ttl=0
+                int at = v.indexOf("keys=");
+                if (at < 0) continue;
+                int end = v.indexOf(',', at);
+                keys += Long.parseLong(v.substring(at + 5, end < 0 ? v.length() : end).trim());
+            }
+            return keys;
+        } catch (Exception e) {
+            LOG.debug("{}: no key count from INFO keyspace: {}", key(node), e.toString());
+            return -1;
         }
     }
 

@@ -10,7 +10,6 @@ import io.redismigrate.connector.replication.CommandStreamReader;
 import io.redismigrate.connector.replication.ReplicationClient;
 import io.redismigrate.connector.replication.SyncStart;
 import io.redismigrate.connector.resp.ClusterTopology;
-import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.source.EarlySync;
 import io.redismigrate.connector.source.RedisSourceConfig;
@@ -109,7 +108,8 @@ final class ReplicationSession implements Runnable {
                 progress.snapshotBytes = 0;
                 progress.snapshotBytesTotal = -1;
                 progress.snapshotEndMs = 0;
-                progress.snapshotKeysTotal = keyCount(node);
+                progress.snapshotKeysTotal = early != null ? early.keyCount()
+                        : EarlySync.keyCount(node, config.replication().connectTimeoutMs());
                 progress.snapshotStartMs = System.currentTimeMillis();
                 progress.phase = "snapshot";
                 RdbParser parser = readSnapshot(start, keep);
@@ -263,26 +263,6 @@ final class ReplicationSession implements Runnable {
                     lastAck = now;
                 }
             }
-        }
-    }
-
-    /**
-     * The keys on the source node now ({@code INFO keyspace}): the snapshot's total when the transfer does not
-     * announce its length (diskless). -1 when the node does not say (ACL).
-     */
-    private long keyCount(RedisEndpoint node) {
-        try (RedisConnection c = RedisConnection.open(node, "source", config.replication().connectTimeoutMs())) {
-            long keys = 0;
-            for (String v : c.info("keyspace").values()) { // db0 -> keys=1,expires=0,avg_ttl=0
-                int at = v.indexOf("keys=");
-                if (at < 0) continue;
-                int end = v.indexOf(',', at);
-                keys += Long.parseLong(v.substring(at + 5, end < 0 ? v.length() : end).trim());
-            }
-            return keys;
-        } catch (Exception e) {
-            LOG.debug("{}: no key count from INFO keyspace: {}", split.splitId(), e.toString());
-            return -1;
         }
     }
 
