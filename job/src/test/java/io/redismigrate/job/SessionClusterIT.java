@@ -1,9 +1,12 @@
 package io.redismigrate.job;
 
+import io.redismigrate.connector.progress.Progress;
 import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.connector.testutils.TestData;
 import io.redismigrate.job.testutils.FlinkSessionCluster;
 import io.redismigrate.job.testutils.Load;
+import io.redismigrate.job.testutils.MainRun;
+import io.redismigrate.job.testutils.RestMetrics;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -220,20 +223,20 @@ class SessionClusterIT {
      * threads with the job id, including the periodic progress line.
      */
     static void assertClusterShowsProgress(String job, RedisServer source) throws Exception {
-        String split = "split." + io.redismigrate.connector.progress.Progress.metricLabel(
+        String split = "split." + Progress.metricLabel(
                 io.redismigrate.job.testutils.Migrations.splitId(source)) + ".";
-        io.redismigrate.job.testutils.RestMetrics rest = new io.redismigrate.job.testutils.RestMetrics(cluster.restPort(), job);
+        RestMetrics rest = new RestMetrics(cluster.restPort(), job);
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
         java.util.Map<String, String> m = java.util.Map.of();
         while (System.nanoTime() < deadline) {
             m = rest.all(0);
-            String phase = io.redismigrate.job.testutils.RestMetrics.find(m, split + "phase");
+            String phase = RestMetrics.find(m, split + "phase");
             if (phase != null && Double.parseDouble(phase) >= 1) break;
             Thread.sleep(1000);
         }
-        String keys = io.redismigrate.job.testutils.RestMetrics.find(m, split + "snapshotKeys");
+        String keys = RestMetrics.find(m, split + "snapshotKeys");
         assertTrue(keys != null && Long.parseLong(keys) > 0, "snapshot size restored after the resume: " + m);
-        String phase = io.redismigrate.job.testutils.RestMetrics.find(m, split + "phase");
+        String phase = RestMetrics.find(m, split + "phase");
         assertTrue(phase != null && Double.parseDouble(phase) >= 1, "stream phase: " + m + cluster.logTails());
 
         String scraped = "";
@@ -250,7 +253,7 @@ class SessionClusterIT {
                 "Prometheus series of the job's split phase");
 
         // the scripted cut-over's building block, against the cluster's REST API
-        io.redismigrate.job.testutils.MainRun st = io.redismigrate.job.testutils.MainRun.status("--rest", cluster.restUrl(),
+        MainRun st = MainRun.status("--rest", cluster.restUrl(),
                 "--job", job, "--wait-caught-up", "--timeout", "120s");
         assertEquals(0, st.code(), "status --wait-caught-up on the cluster: " + st + cluster.logTails());
 

@@ -1,5 +1,6 @@
 package io.redismigrate.connector.replication;
 
+import io.redismigrate.connector.logging.LogContext;
 import io.redismigrate.connector.resp.RedisAccessException;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
@@ -102,7 +103,7 @@ public final class ReplicationClient implements Closeable {
         }
         spool = new Spool(who, Path.of(config.spoolDir()), config.spoolMemoryBytes(), config.spoolMaxBytes());
         lastAck = start.offset();
-        reader = io.redismigrate.connector.logging.LogContext.daemon(this::pump, "redis-migrate-replication " + conn.endpoint());
+        reader = LogContext.daemon(this::pump, "redis-migrate-replication " + conn.endpoint());
         reader.setDaemon(true);
         reader.start();
         return start;
@@ -282,7 +283,7 @@ public final class ReplicationClient implements Closeable {
      */
     private void startAcker(boolean disklessStart) {
         if (config.ackIntervalMs() == 0 && !disklessStart) return;
-        Thread t = io.redismigrate.connector.logging.LogContext.daemon(() -> {
+        Thread t = LogContext.daemon(() -> {
             try {
                 while (!closed) {
                     boolean starting = disklessStart && !streamStarted;

@@ -1,6 +1,7 @@
 package io.redismigrate.connector.sink;
 
 import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.logging.LogContext;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.resp.RespError;
@@ -92,7 +93,7 @@ final class ClusterNode implements Closeable {
         this.done = done;
         this.owner = owner;
         connection.setReadTimeout(config.replyTimeoutMs());
-        this.reader = io.redismigrate.connector.logging.LogContext.daemon(() -> readLoop(config.replyTimeoutMs()), "redis-sink-replies " + address);
+        this.reader = LogContext.daemon(() -> readLoop(config.replyTimeoutMs()), "redis-sink-replies " + address);
         reader.setDaemon(true);
         reader.start();
     }

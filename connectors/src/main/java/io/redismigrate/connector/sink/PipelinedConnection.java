@@ -1,6 +1,7 @@
 package io.redismigrate.connector.sink;
 
 import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.logging.LogContext;
 import io.redismigrate.connector.resp.RedisConnection;
 import io.redismigrate.connector.resp.RedisEndpoint;
 import io.redismigrate.connector.resp.RespError;
@@ -61,7 +62,7 @@ public final class PipelinedConnection implements Closeable {
         this.commandsWritten = commandsWritten;
         this.bytesWritten = bytesWritten;
         connection.setReadTimeout(config.replyTimeoutMs());
-        this.reader = io.redismigrate.connector.logging.LogContext.daemon(() -> readReplies(config.replyTimeoutMs()), "redis-sink-replies " + target);
+        this.reader = LogContext.daemon(() -> readReplies(config.replyTimeoutMs()), "redis-sink-replies " + target);
         reader.setDaemon(true);
         reader.start();
     }

@@ -1,6 +1,7 @@
 package io.redismigrate.connector.source.reader;
 
 import io.redismigrate.connector.event.Slots;
+import io.redismigrate.connector.logging.LogContext;
 import io.redismigrate.connector.progress.Progress;
 import io.redismigrate.connector.resp.ClusterTopology;
 import io.redismigrate.connector.resp.RedisConnection;
@@ -36,7 +37,7 @@ final class Heartbeat implements Runnable {
         this.source = source;
         this.key = key;
         this.progress = Progress.of(splitId);
-        this.thread = io.redismigrate.connector.logging.LogContext.daemon(this, "redis-heartbeat-" + splitId);
+        this.thread = LogContext.daemon(this, "redis-heartbeat-" + splitId);
         this.thread.setDaemon(true);
     }
 

@@ -1,6 +1,7 @@
 package io.redismigrate.connector.source.reader;
 
 import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.logging.LogContext;
 import io.redismigrate.connector.source.RedisSourceConfig;
 import io.redismigrate.connector.source.split.RedisSplit;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
@@ -15,6 +16,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Fetcher side: starts a {@link ReplicationSession} per split and drains their queues in batches. */
 public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSplit> {
@@ -23,7 +26,7 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
     private final Map<String, ReplicationSession> sessions = new LinkedHashMap<>();
     private volatile boolean wakeUp;
     /** The task thread's logging context (job id): the fetcher thread that adds splits may not have it. */
-    private final Map<String, String> logContext = io.redismigrate.connector.logging.LogContext.capture();
+    private final Map<String, String> logContext = LogContext.capture();
 
     private final ProgressLog progressLog;
 
@@ -35,7 +38,7 @@ public final class RedisSplitReader implements SplitReader<RedisEvent, RedisSpli
     }
 
     /** The ids of {@link #sessions}, readable from the progress log's thread. */
-    private final java.util.Set<String> splitIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> splitIds = ConcurrentHashMap.newKeySet();
 
     @Override
     public RecordsWithSplitIds<RedisEvent> fetch() throws IOException {

@@ -3,6 +3,7 @@ package io.redismigrate.connector.source.reader;
 import io.redismigrate.connector.command.CommandSpec;
 import io.redismigrate.connector.command.CommandTable;
 import io.redismigrate.connector.event.RedisEvent;
+import io.redismigrate.connector.logging.LogContext;
 import io.redismigrate.connector.progress.Progress;
 import io.redismigrate.connector.rdb.RdbHandler;
 import io.redismigrate.connector.rdb.RdbParser;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Replication of one split on its own thread: PSYNC, then the RDB through {@link RdbParser} and the command
@@ -50,7 +52,7 @@ final class ReplicationSession implements Runnable {
     private volatile long offset;
 
     ReplicationSession(RedisSplit split, RedisSourceConfig config, SessionMetrics metrics,
-                       java.util.Map<String, String> logContext) {
+                       Map<String, String> logContext) {
         this.split = split; // holds no credentials nor TLS settings: see RedisSourceConfig#endpointFor
         this.config = config;
         this.metrics = metrics;
@@ -58,7 +60,7 @@ final class ReplicationSession implements Runnable {
         this.progress = Progress.of(split.splitId());
         this.heartbeatPrefix = config.heartbeatKeyPrefix() == null ? null
                 : config.heartbeatKeyPrefix().getBytes(StandardCharsets.UTF_8);
-        this.thread = io.redismigrate.connector.logging.LogContext.daemon(logContext, this, "redis-replication-" + split.splitId());
+        this.thread = LogContext.daemon(logContext, this, "redis-replication-" + split.splitId());
         this.thread.setDaemon(true);
     }
 
