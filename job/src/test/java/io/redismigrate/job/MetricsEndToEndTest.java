@@ -30,7 +30,7 @@ class MetricsEndToEndTest {
         try (RedisServer source = RedisServer.start("--repl-diskless-sync", "no"); RedisServer target = RedisServer.start()) {
             for (int i = 0; i < KEYS; i++) source.sync().set("k:" + i, "value-" + i);
             String split = "split." + Progress.metricLabel(Migrations.splitId(source)) + ".";
-            int port = RestMetrics.freePort();
+            int port = RedisServer.freePort();
             String savepoint;
             long streamCommands;
             long keys;

@@ -5,7 +5,6 @@ import io.redismigrate.connector.testutils.RedisServer;
 import io.redismigrate.job.testutils.JobProcess;
 import io.redismigrate.job.testutils.MainRun;
 import io.redismigrate.job.testutils.Migrations;
-import io.redismigrate.job.testutils.RestMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,7 +21,7 @@ class StatusEndToEndTest {
     void statusNamesTheSplitAndWaitsUntilCaughtUp() throws Exception {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
             for (int i = 0; i < 500; i++) source.sync().set("k" + i, "v" + i);
-            int port = RestMetrics.freePort();
+            int port = RedisServer.freePort();
             String rest = "http://127.0.0.1:" + port;
             try (JobProcess job = JobProcess.start(Migrations.runArgs(source, target, "--web-ui-port", Integer.toString(port),
                     "--progress", "plain"))) {
@@ -57,7 +56,7 @@ class StatusEndToEndTest {
     @Test
     void anUnknownJobIdIsOneLine() throws Exception {
         try (RedisServer source = RedisServer.start(); RedisServer target = RedisServer.start()) {
-            int port = RestMetrics.freePort();
+            int port = RedisServer.freePort();
             try (JobProcess job = JobProcess.start(Migrations.runArgs(source, target, "--web-ui-port", Integer.toString(port)))) {
                 job.awaitRunning(Duration.ofSeconds(60));
                 MainRun r = MainRun.status("--rest", "http://127.0.0.1:" + port, "--job", "0123456789abcdef0123456789abcdef");

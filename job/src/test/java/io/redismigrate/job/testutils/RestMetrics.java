@@ -64,12 +64,4 @@ public final class RestMetrics {
         }
         return found;
     }
-
-    public static int freePort() throws IOException {
-        while (true) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                if (s.getLocalPort() != 6379) return s.getLocalPort();
-            }
-        }
-    }
 }
